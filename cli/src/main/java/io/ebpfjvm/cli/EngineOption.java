@@ -1,0 +1,7 @@
+package io.ebpfjvm.cli;
+
+/** Values of {@code --engine}. */
+enum EngineOption {
+    interp,
+    jit
+}
