@@ -1,0 +1,34 @@
+package io.ebpfjvm.core.exec;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A program ready to run in one engine. Thread-safe: any number of threads may run it at
+ * once; each run returns r0. Runs allocate nothing in steady state.
+ *
+ * <p>For {@link ProgramType#RAW_MEMORY} the memory passed is what r1 points at (read-write,
+ * not copied) and r2 holds its length.
+ */
+public interface ExecutableProgram {
+
+    /** Runs over {@code memory[offset .. offset+length)}. */
+    long run(byte[] memory, int offset, int length);
+
+    /** Runs over the whole array. */
+    default long run(byte[] memory) {
+        return run(memory, 0, memory.length);
+    }
+
+    /**
+     * Runs over the buffer's remaining bytes (position to limit). Heap buffers are used in
+     * place; a direct buffer's bytes are copied into a per-thread scratch array and written
+     * back after the run, so the program sees and changes the same bytes either way.
+     */
+    long run(ByteBuffer memory);
+
+    /** Runs with no memory: r1 and r2 are 0. */
+    long run();
+
+    /** The type the program was prepared for. */
+    ProgramType type();
+}

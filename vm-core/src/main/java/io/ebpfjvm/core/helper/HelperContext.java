@@ -1,0 +1,15 @@
+package io.ebpfjvm.core.helper;
+
+import io.ebpfjvm.core.memory.AddressSpace;
+
+/** What a helper may see and do during one call. */
+public interface HelperContext {
+    /** The memory of the running program; pointer arguments resolve here. */
+    AddressSpace memory();
+
+    /** Index of the {@code call} instruction, for error messages. */
+    int instructionIndex();
+
+    /** Ends the program right after this helper returns, with its return value as r0. */
+    void stopAfterReturn();
+}

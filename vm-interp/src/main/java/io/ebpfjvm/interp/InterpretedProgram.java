@@ -1,0 +1,262 @@
+package io.ebpfjvm.interp;
+
+import io.ebpfjvm.core.error.EbpfException;
+import io.ebpfjvm.core.error.EbpfRuntimeException;
+import io.ebpfjvm.core.exec.ExecutableProgram;
+import io.ebpfjvm.core.exec.ExecutionOptions;
+import io.ebpfjvm.core.exec.ProgramType;
+import io.ebpfjvm.core.helper.Helper;
+import io.ebpfjvm.core.helper.HelperRegistry;
+import io.ebpfjvm.core.isa.Program;
+import io.ebpfjvm.core.memory.AddressSpace;
+import io.ebpfjvm.core.memory.Pointers;
+import io.ebpfjvm.core.memory.Regions;
+
+import java.nio.ByteBuffer;
+
+import static io.ebpfjvm.core.isa.Opcodes.*;
+import static io.ebpfjvm.core.isa.Semantics.*;
+
+/** One program prepared for the interpreter; see {@link Interpreter}. */
+final class InterpretedProgram implements ExecutableProgram {
+    private static final byte[] EMPTY = new byte[0];
+
+    private final DecodedProgram code;
+    private final ProgramType type;
+    private final HelperRegistry helpers;
+    private final long stepLimit;
+    private final ThreadLocal<ThreadState> states = ThreadLocal.withInitial(ThreadState::new);
+
+    InterpretedProgram(Program program, ProgramType type, HelperRegistry helpers, ExecutionOptions options) {
+        this.code = new DecodedProgram(program);
+        this.type = type;
+        this.helpers = helpers;
+        this.stepLimit = options.stepLimit();
+    }
+
+    @Override
+    public ProgramType type() {
+        return type;
+    }
+
+    @Override
+    public long run(byte[] memory, int offset, int length) {
+        if (offset < 0 || length < 0 || (long) offset + length > memory.length) {
+            throw new IllegalArgumentException("window [" + offset + ", +" + length + ") outside an array of " + memory.length);
+        }
+        ThreadState s = acquire();
+        try {
+            s.memory.map(Regions.PACKET, memory, offset, length, true);
+            return execute(s, Pointers.make(Regions.PACKET, 0), length);
+        } finally {
+            release(s);
+        }
+    }
+
+    @Override
+    public long run(ByteBuffer memory) {
+        if (memory.hasArray() && !memory.isReadOnly()) {
+            return run(memory.array(), memory.arrayOffset() + memory.position(), memory.remaining());
+        }
+        ThreadState s = acquire();
+        try {
+            int length = memory.remaining();
+            byte[] scratch = s.scratch(length);
+            ThreadState.copyOut(memory, scratch);
+            s.memory.map(Regions.PACKET, scratch, 0, length, !memory.isReadOnly());
+            long r0 = execute(s, Pointers.make(Regions.PACKET, 0), length);
+            if (!memory.isReadOnly()) {
+                memory.duplicate().put(scratch, 0, length);
+            }
+            return r0;
+        } finally {
+            release(s);
+        }
+    }
+
+    @Override
+    public long run() {
+        ThreadState s = acquire();
+        try {
+            s.memory.map(Regions.PACKET, EMPTY, 0, 0, false);
+            return execute(s, 0, 0);
+        } finally {
+            release(s);
+        }
+    }
+
+    /** The thread's state, or a fresh one if a helper re-entered this program on this thread. */
+    private ThreadState acquire() {
+        ThreadState s = states.get();
+        if (s.busy) {
+            s = new ThreadState();
+        }
+        s.busy = true;
+        return s;
+    }
+
+    private static void release(ThreadState s) {
+        s.busy = false;
+        s.memory.unmap(Regions.PACKET);
+    }
+
+    private long execute(ThreadState s, long r1, long r2) {
+        long[] r = s.regs;
+        java.util.Arrays.fill(r, 0);
+        r[1] = r1;
+        r[2] = r2;
+        r[R10] = Regions.framePointer(0);
+        s.stopRequested = false;
+        try {
+            return loop(s);
+        } catch (EbpfRuntimeException e) {
+            throw e;
+        } catch (EbpfException e) {
+            throw new EbpfRuntimeException(s.pc, e.getMessage(), e);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new EbpfRuntimeException(s.pc, "internal error: " + e, e);
+        }
+    }
+
+    private long loop(ThreadState s) {
+        final DecodedProgram c = code;
+        final int[] opcodes = c.opcode;
+        final long[] r = s.regs;
+        final AddressSpace mem = s.memory;
+        long budget = stepLimit;
+        int frame = 0;
+        int pc = 0;
+        while (true) {
+            if (pc >= c.length) {
+                s.pc = c.length - 1;
+                throw new EbpfRuntimeException(c.length - 1, "fell off the end of the program: expected exit or a jump");
+            }
+            if (--budget < 0) {
+                throw new EbpfRuntimeException(pc, "step limit of " + stepLimit + " instructions exceeded");
+            }
+            s.pc = pc;
+            int opcode = opcodes[pc];
+            int dst = c.dst[pc];
+            int off = c.offset[pc];
+            switch (cls(opcode)) {
+                case BPF_ALU64 -> {
+                    long src = source(opcode) == BPF_X ? r[c.src[pc]] : c.imm[pc];
+                    r[dst] = alu64(op(opcode), off, c.imm[pc], r[dst], src);
+                    pc++;
+                }
+                case BPF_ALU -> {
+                    long src = source(opcode) == BPF_X ? r[c.src[pc]] : c.imm[pc];
+                    r[dst] = alu32(op(opcode), off, c.imm[pc], source(opcode) == BPF_TO_BE, r[dst], src);
+                    pc++;
+                }
+                case BPF_JMP, BPF_JMP32 -> {
+                    int o = op(opcode);
+                    if (o == BPF_JA) {
+                        pc = opcode == (BPF_JMP32 | BPF_JA) ? pc + 1 + c.imm[pc] : pc + 1 + off;
+                    } else if (o == BPF_EXIT) {
+                        if (frame == 0) {
+                            return r[0];
+                        }
+                        frame--;
+                        System.arraycopy(s.savedRegs, frame * 4, r, 6, 4);
+                        r[R10] = Regions.framePointer(frame);
+                        pc = s.returnPc[frame];
+                    } else if (o == BPF_CALL) {
+                        if (opcode == CALL && c.src[pc] == BPF_PSEUDO_CALL) {
+                            if (frame + 1 >= MAX_CALL_FRAMES) {
+                                throw new EbpfRuntimeException(pc, "call stack too deep: more than "
+                                    + MAX_CALL_FRAMES + " frames");
+                            }
+                            System.arraycopy(r, 6, s.savedRegs, frame * 4, 4);
+                            s.returnPc[frame] = pc + 1;
+                            frame++;
+                            r[R10] = Regions.framePointer(frame);
+                            pc = pc + 1 + c.imm[pc];
+                        } else {
+                            long id = opcode == CALLX ? r[dst] : c.imm[pc];
+                            if (opcode == CALL && c.src[pc] == BPF_PSEUDO_KFUNC_CALL) {
+                                throw new EbpfRuntimeException(pc, "kfunc calls are not supported (btf id " + c.imm[pc] + ")");
+                            }
+                            r[0] = callHelper(s, id, pc);
+                            if (s.stopRequested) {
+                                return r[0];
+                            }
+                            pc++;
+                        }
+                    } else {
+                        long b = source(opcode) == BPF_X ? r[c.src[pc]] : c.imm[pc];
+                        boolean taken = cls(opcode) == BPF_JMP ? jump64(o, r[dst], b) : jump32(o, r[dst], b);
+                        pc = taken ? pc + 1 + off : pc + 1;
+                    }
+                }
+                case BPF_LDX -> {
+                    int size = sizeBytes(opcode);
+                    long v = mem.load(r[c.src[pc]] + off, size, pc);
+                    if (mode(opcode) == BPF_MEMSX) {
+                        v = size == 1 ? (byte) v : size == 2 ? (short) v : (int) v;
+                    }
+                    r[dst] = v;
+                    pc++;
+                }
+                case BPF_ST -> {
+                    mem.store(r[dst] + off, sizeBytes(opcode), c.imm[pc], pc);
+                    pc++;
+                }
+                case BPF_STX -> {
+                    int src = c.src[pc];
+                    if (mode(opcode) == BPF_ATOMIC) {
+                        int aop = c.imm[pc];
+                        int size = sizeBytes(opcode);
+                        long old = mem.atomic(r[dst] + off, size, aop, r[src], r[0], pc);
+                        if (aop == BPF_CMPXCHG) {
+                            r[0] = old;
+                        } else if ((aop & BPF_FETCH) != 0) {
+                            r[src] = old;
+                        }
+                    } else {
+                        mem.store(r[dst] + off, sizeBytes(opcode), r[src], pc);
+                    }
+                    pc++;
+                }
+                default -> { // BPF_LD
+                    if (opcode == LDDW) {
+                        if (c.src[pc] != BPF_PSEUDO_NONE) {
+                            throw new EbpfRuntimeException(pc, "lddw with pseudo source " + c.src[pc]
+                                + " (map, function or BTF reference) needs a loaded object");
+                        }
+                        r[dst] = c.wide[pc];
+                        pc += 2;
+                    } else {
+                        // LD_ABS / LD_IND: big-endian packet load; out of bounds ends the program with 0.
+                        long at = c.imm[pc];
+                        if (mode(opcode) == BPF_IND) {
+                            at = (int) (r[c.src[pc]] + at);
+                        }
+                        int size = sizeBytes(opcode);
+                        if (at < 0 || at + size > mem.length(Regions.PACKET)) {
+                            return 0;
+                        }
+                        long v = mem.load(Pointers.make(Regions.PACKET, at), size, pc);
+                        r[0] = size == 1 ? v : bswap(size * 8, v);
+                        pc++;
+                    }
+                }
+            }
+        }
+    }
+
+    private long callHelper(ThreadState s, long id, int pc) {
+        Helper helper = helpers.get(id);
+        if (helper == null) {
+            throw new EbpfRuntimeException(pc, "unknown helper " + id + ": not registered");
+        }
+        long[] r = s.regs;
+        try {
+            return helper.call(s, r[1], r[2], r[3], r[4], r[5]);
+        } catch (EbpfRuntimeException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new EbpfRuntimeException(pc, "helper " + id + " (" + helpers.name(id) + ") failed: " + e.getMessage(), e);
+        }
+    }
+}

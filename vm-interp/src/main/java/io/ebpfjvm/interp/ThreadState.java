@@ -1,0 +1,51 @@
+package io.ebpfjvm.interp;
+
+import io.ebpfjvm.core.helper.HelperContext;
+import io.ebpfjvm.core.isa.Opcodes;
+import io.ebpfjvm.core.memory.AddressSpace;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Everything one thread needs to run a program, allocated once and reused: registers, the
+ * call-frame save area, the address space (whose stack holds all eight frames), and a
+ * scratch array for direct buffers. It is also the context helpers see.
+ */
+final class ThreadState implements HelperContext {
+    final long[] regs = new long[Opcodes.REGISTER_COUNT];
+    /** r6..r9 of each caller frame, four per frame. */
+    final long[] savedRegs = new long[Opcodes.MAX_CALL_FRAMES * 4];
+    final int[] returnPc = new int[Opcodes.MAX_CALL_FRAMES];
+    final AddressSpace memory = new AddressSpace();
+    byte[] scratch = new byte[0];
+    boolean busy;
+    boolean stopRequested;
+    int pc;
+
+    @Override
+    public AddressSpace memory() {
+        return memory;
+    }
+
+    @Override
+    public int instructionIndex() {
+        return pc;
+    }
+
+    @Override
+    public void stopAfterReturn() {
+        stopRequested = true;
+    }
+
+    /** A scratch array of at least {@code size} bytes, grown only when a larger buffer comes. */
+    byte[] scratch(int size) {
+        if (scratch.length < size) {
+            scratch = new byte[Math.max(size, 2048)];
+        }
+        return scratch;
+    }
+
+    static void copyOut(ByteBuffer direct, byte[] into) {
+        direct.duplicate().get(into, 0, direct.remaining());
+    }
+}
