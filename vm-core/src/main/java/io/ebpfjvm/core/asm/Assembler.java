@@ -24,6 +24,7 @@ import static io.ebpfjvm.core.isa.Opcodes.*;
  *       {@code call local fn}, {@code lock fetch add [%r10-8], %r1}).</li>
  * </ul>
  *
+ * A slot may also be given raw as {@code .8byte 0xWORD} (its 64-bit little-endian word).
  * Labels ({@code name:}) may stand alone or before an instruction and serve as jump and call
  * targets in both syntaxes; a jump to an undefined label {@code exit} goes to the nearest
  * {@code exit} before it (else the first after it), as the conformance suite's assembler does. Comments start with {@code #},
@@ -72,13 +73,25 @@ public final class Assembler {
                 }
             }
             Line line = new Line(i + 1, text);
-            if (LlvmSyntax.claims(text)) {
+            if (text.startsWith(".8byte ")) {
+                pending.add(Pending.of(rawSlot(line), line));
+            } else if (LlvmSyntax.claims(text)) {
                 LlvmSyntax.parse(line, pending);
             } else {
                 UbpfSyntax.parse(line, pending);
             }
         }
         return resolve(pending, labels);
+    }
+
+    /** {@code .8byte 0xWORD}: one slot given as its 64-bit little-endian word. */
+    private static Instruction rawSlot(Line line) {
+        Long word = Numbers.parse(line.text().substring(7));
+        if (word == null) {
+            throw line.error("expected .8byte followed by a 64-bit number");
+        }
+        byte[] b = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(word).array();
+        return io.ebpfjvm.core.isa.InstructionDecoder.decode(b, 0);
     }
 
     static String clean(String raw) {

@@ -21,7 +21,10 @@ import static io.ebpfjvm.core.isa.Opcodes.*;
  *   <li>wide load with a pseudo source: LLVM's own {@code ld_pseudo r1, SRC, IMM}, followed by
  *       {@code , HIGH} when the second slot's immediate is not zero;</li>
  *   <li>{@code LD_IND} with an immediate: {@code r0 = *(u16 *)skb[r3 + 0x4]};</li>
- *   <li>32-bit atomics in the {@code -mcpu=v3} spelling ({@code w2 = atomic_fetch_add((u32 *)(r1 + 0x4), w2)}),
+ *   <li>a slot that is no valid instruction (or whose text would not read back to the same
+ *       bytes, such as one with reserved fields set): {@code .8byte 0x...}, the slot's 64-bit
+ *       little-endian word, where llvm-objdump prints {@code <unknown>};</li>
+ *   <li>32-bit atomics other than add in the {@code -mcpu=v3} spelling ({@code w2 = atomic_fetch_add((u32 *)(r1 + 0x4), w2)}),
  *       which llvm-objdump prints only when told the CPU version.</li>
  * </ul>
  */
@@ -45,12 +48,33 @@ public final class Disassembler {
                 out.append(' ');
                 appendBytes(out, slots.get(pc + 1));
             }
-            out.append('\t').append(wide ? lddw(insn, slots.get(pc + 1)) : text(insn)).append('\n');
+            String text = wide ? lddw(insn, slots.get(pc + 1)) : text(insn);
+            if (!readsBack(text, wide ? List.of(insn, slots.get(pc + 1)) : List.of(insn))) {
+                text = raw(insn);
+                wide = false;
+            }
+            out.append('\t').append(text).append('\n');
             if (wide) {
                 pc++;
             }
         }
         return out.toString();
+    }
+
+    /** Whether the assembler turns {@code text} back into exactly {@code slots}. */
+    private static boolean readsBack(String text, List<Instruction> slots) {
+        try {
+            return Assembler.assembleSlots(text).equals(slots);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The raw form of a slot no instruction text describes: its 64-bit little-endian word. */
+    private static String raw(Instruction insn) {
+        byte[] b = new byte[8];
+        io.ebpfjvm.core.isa.InstructionEncoder.encode(insn, b, 0);
+        return String.format(".8byte 0x%016x", java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
     }
 
     private static void appendBytes(StringBuilder out, Instruction insn) {
@@ -199,7 +223,9 @@ public final class Disassembler {
             case "and" -> "&=";
             default -> "^=";
         };
-        return "lock *(" + type + " *)" + mem(insn.dst(), insn.offset()) + " " + operator + " " + v;
+        // llvm-objdump (without -mcpu) names a 32-bit atomic add's operand as a 64-bit register.
+        String operand = w32 && name.equals("add") ? "r" + insn.src() : v;
+        return "lock *(" + type + " *)" + mem(insn.dst(), insn.offset()) + " " + operator + " " + operand;
     }
 
     private static String packetLoad(Instruction insn) {
