@@ -1,0 +1,118 @@
+package io.ebpfjvm.interp;
+
+import io.ebpfjvm.core.asm.Assembler;
+import io.ebpfjvm.core.exec.ExecutableProgram;
+import io.ebpfjvm.core.exec.ExecutionOptions;
+import io.ebpfjvm.core.exec.ProgramType;
+import io.ebpfjvm.core.helper.ConformanceHelpers;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Runs allocate nothing once warm, and atomics stay exact across threads. */
+class SteadyStateTest {
+    private static final String WORK = """
+        mov %r0, 0
+        mov %r3, 0
+        loop:
+        ldxb %r4, [%r1+0]
+        add %r0, %r4
+        stxdw [%r10-8], %r0
+        call local twice
+        add %r3, 1
+        jlt %r3, 20, loop
+        mov %r6, %r0
+        call 2
+        mov %r0, %r6
+        exit
+        twice:
+        ldxdw %r5, [%r10-8]
+        lsh %r0, 1
+        exit
+        """;
+
+    @Test
+    void noAllocationPerRun() {
+        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ExecutableProgram p = Interpreter.compile(Assembler.assemble(WORK), ProgramType.RAW_MEMORY,
+            ConformanceHelpers.registry(), ExecutionOptions.defaults());
+        byte[] packet = {3, 0, 0, 0};
+        long sink = 0;
+        for (int i = 0; i < 50_000; i++) {
+            sink += p.run(packet, 0, 4);
+        }
+        long tid = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 100_000; i++) {
+            sink += p.run(packet, 0, 4);
+        }
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        assertNotEquals(0, sink);
+        // The measurement itself may allocate a little; 100k runs must not.
+        assertTrue(allocated < 10_000, "allocated " + allocated + " bytes over 100000 runs");
+    }
+
+    @Test
+    void atomicAddIsExactAcrossThreads() throws Exception {
+        ExecutableProgram p = Interpreter.compile(Assembler.assemble("""
+            mov %r2, 1
+            lock add [%r1+0], %r2
+            mov %r3, 3
+            lock add32 [%r1+8], %r3
+            mov %r0, 0
+            exit
+            """));
+        byte[] shared = new byte[16];
+        int threads = 4;
+        int runs = 100_000;
+        List<Thread> workers = new ArrayList<>();
+        AtomicLong failures = new AtomicLong();
+        for (int t = 0; t < threads; t++) {
+            Thread w = new Thread(() -> {
+                try {
+                    for (int i = 0; i < runs; i++) {
+                        p.run(shared);
+                    }
+                } catch (RuntimeException e) {
+                    failures.incrementAndGet();
+                }
+            });
+            workers.add(w);
+            w.start();
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        assertEquals(0, failures.get());
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(shared).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals((long) threads * runs, b.getLong(0));
+        assertEquals(3 * threads * runs, b.getInt(8));
+    }
+
+    @Test
+    void atomicsOnAMisalignedWindowStayExact() throws Exception {
+        // The caller's window starts at an odd array index: atomics fall back to a lock.
+        ExecutableProgram p = Interpreter.compile(Assembler.assemble("mov %r2, 1\nlock fetch add [%r1+0], %r2\nmov %r0, %r2\nexit"));
+        byte[] shared = new byte[17];
+        Thread[] ts = new Thread[3];
+        for (int t = 0; t < ts.length; t++) {
+            ts[t] = new Thread(() -> {
+                for (int i = 0; i < 50_000; i++) {
+                    p.run(shared, 1, 8);
+                }
+            });
+            ts[t].start();
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        assertEquals(150_000L, java.nio.ByteBuffer.wrap(shared, 1, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
+    }
+}
