@@ -1,7 +1,7 @@
 package io.ebpfjvm.cli;
 
 import io.ebpfjvm.core.asm.Assembler;
-import io.ebpfjvm.core.isa.Program;
+import io.ebpfjvm.core.isa.InstructionEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,11 +28,20 @@ final class AsmCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Write the raw program bytes to OUT.")
     Path output;
 
+    @Option(names = "--partial",
+        description = "Do not require a whole program: jumps and calls may leave the text, as in an ELF section whose calls reach .text.")
+    boolean partial;
+
     @Override
     public Integer call() {
         String where = "-".equals(input) ? "<stdin>" : input;
-        Program program = withSource(where, () -> Assembler.assemble(Inputs.readText(input, System.in)));
-        byte[] bytes = program.toBytes();
+        String source = Inputs.readText(input, System.in);
+        byte[] bytes = partial
+            ? withSource(where, () -> InstructionEncoder.encode(Assembler.assembleSlots(source)))
+            : withSource(where, () -> Assembler.assemble(source)).toBytes();
+        if (bytes.length == 0) {
+            throw new io.ebpfjvm.core.error.EbpfException(where + ": no instructions");
+        }
         if (output == null) {
             System.out.println(HexFormat.of().formatHex(bytes));
         } else {

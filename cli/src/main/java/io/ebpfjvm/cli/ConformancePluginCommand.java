@@ -44,9 +44,4 @@ final class ConformancePluginCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    static void requireInput(byte[] input) {
-        if (input.length == 0) {
-            throw new EbpfException("standard input: no program, expected instruction bytes as hex");
-        }
-    }
 }
