@@ -75,11 +75,6 @@ final class Inputs {
         return out;
     }
 
-    /** True when the bytes start with the ELF magic. */
-    static boolean isElf(byte[] data) {
-        return data.length >= 4 && data[0] == 0x7f && data[1] == 'E' && data[2] == 'L' && data[3] == 'F';
-    }
-
     /** True when the bytes are printable hex text (so a `.hex` dump can stand in for a binary). */
     static boolean looksLikeHexText(byte[] data) {
         if (data.length == 0) {

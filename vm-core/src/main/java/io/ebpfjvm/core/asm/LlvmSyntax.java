@@ -56,13 +56,13 @@ final class LlvmSyntax {
         if (t.equals("exit")) {
             out.add(Pending.of(Instruction.of(EXIT, 0, 0, 0, 0), line));
         } else if ((m = GOTO_FORM.matcher(t)).matches()) {
-            out.add(jump(Instruction.of(BPF_JMP | BPF_JA, 0, 0, 0, 0), m.group(1), false, line));
+            out.add(Pending.target(Instruction.of(BPF_JMP | BPF_JA, 0, 0, 0, 0), m.group(1), false, line));
         } else if ((m = GOTOL_FORM.matcher(t)).matches()) {
-            out.add(jump(Instruction.of(BPF_JMP32 | BPF_JA, 0, 0, 0, 0), m.group(1), true, line));
+            out.add(Pending.target(Instruction.of(BPF_JMP32 | BPF_JA, 0, 0, 0, 0), m.group(1), true, line));
         } else if ((m = CALLX_FORM.matcher(t)).matches()) {
             out.add(Pending.of(Instruction.of(CALLX, reg(m.group(1), line), 0, 0, 0), line));
         } else if ((m = CALL_LOCAL_FORM.matcher(t)).matches()) {
-            out.add(jump(Instruction.of(CALL, 0, BPF_PSEUDO_CALL, 0, 0), m.group(1), true, line));
+            out.add(Pending.target(Instruction.of(CALL, 0, BPF_PSEUDO_CALL, 0, 0), m.group(1), true, line));
         } else if ((m = CALL_KFUNC_FORM.matcher(t)).matches()) {
             int off = m.group(2) == null ? 0 : Numbers.off16(m.group(2), line);
             out.add(Pending.of(Instruction.of(CALL, 0, BPF_PSEUDO_KFUNC_CALL, off, Numbers.imm32(m.group(1), line)), line));
@@ -155,17 +155,6 @@ final class LlvmSyntax {
         }
     }
 
-    private static Pending jump(Instruction insn, String target, boolean inImm, Line line) {
-        Long rel = Numbers.parse(target);
-        if (rel == null) {
-            return new Pending(insn, target, inImm, line);
-        }
-        if (inImm) {
-            return Pending.of(Instruction.of(insn.opcode(), insn.dst(), insn.src(), insn.offset(), Numbers.imm32(target, line)), line);
-        }
-        return Pending.of(Instruction.of(insn.opcode(), insn.dst(), insn.src(), Numbers.off16(target, line), insn.imm()), line);
-    }
-
     private static Pending conditional(Matcher m, Line line) {
         String width = m.group(1);
         int cls = width.equals("w") ? BPF_JMP32 : BPF_JMP;
@@ -190,7 +179,7 @@ final class LlvmSyntax {
         } else {
             insn = Instruction.of(cls | op | BPF_K, dst, 0, 0, Numbers.imm32(rhs, line));
         }
-        return jump(insn, m.group(5), false, line);
+        return Pending.target(insn, m.group(5), false, line);
     }
 
     private static Pending atomic(String type, String base, String sign, String off, String src, int op, Line line) {

@@ -58,10 +58,10 @@ final class UbpfSyntax {
             out.add(atomic(rest, line));
         } else if (mnemonic.equals("ja")) {
             arity(ops, 1, line);
-            out.add(target(Instruction.of(BPF_JMP | BPF_JA, 0, 0, 0, 0), ops[0], false, line));
+            out.add(Pending.target(Instruction.of(BPF_JMP | BPF_JA, 0, 0, 0, 0), ops[0], false, line));
         } else if (mnemonic.equals("ja32")) {
             arity(ops, 1, line);
-            out.add(target(Instruction.of(BPF_JMP32 | BPF_JA, 0, 0, 0, 0), ops[0], true, line));
+            out.add(Pending.target(Instruction.of(BPF_JMP32 | BPF_JA, 0, 0, 0, 0), ops[0], true, line));
         } else if ((m = MOVSX.matcher(mnemonic)).matches()) {
             arity(ops, 2, line);
             int cls = m.group(2).equals("64") ? BPF_ALU64 : BPF_ALU;
@@ -87,7 +87,7 @@ final class UbpfSyntax {
             Instruction insn = isRegister(ops[1])
                 ? Instruction.of(cls | op | BPF_X, dst, reg(ops[1], line), 0, 0)
                 : Instruction.of(cls | op | BPF_K, dst, 0, 0, Numbers.imm32(ops[1], line));
-            out.add(target(insn, ops[2], false, line));
+            out.add(Pending.target(insn, ops[2], false, line));
         } else if (ALU_OPS.containsKey(strip32(mnemonic))) {
             out.add(Pending.of(alu(mnemonic, ops, line), line));
         } else {
@@ -150,7 +150,7 @@ final class UbpfSyntax {
 
     private static Pending call(String rest, Line line) {
         if (rest.startsWith("local ")) {
-            return target(Instruction.of(CALL, 0, BPF_PSEUDO_CALL, 0, 0), rest.substring(6).trim(), true, line);
+            return Pending.target(Instruction.of(CALL, 0, BPF_PSEUDO_CALL, 0, 0), rest.substring(6).trim(), true, line);
         }
         if (isRegister(rest)) {
             return Pending.of(Instruction.of(CALLX, reg(rest, line), 0, 0, 0), line);
@@ -182,20 +182,6 @@ final class UbpfSyntax {
         Matcher m = memoryOperand(ops[0], line);
         return Pending.of(Instruction.of(BPF_STX | BPF_ATOMIC | size, LlvmSyntax.reg(m.group(1), line), reg(ops[1], line),
             memOffset(m, line), op), line);
-    }
-
-    private static Pending target(Instruction insn, String target, boolean inImm, Line line) {
-        Long rel = Numbers.parse(target);
-        if (rel == null) {
-            if (!target.matches("[A-Za-z_.$][\\w.$]*")) {
-                throw line.error("expected a jump target (+N, -N or a label), got '" + target + "'");
-            }
-            return new Pending(insn, target, inImm, line);
-        }
-        if (inImm) {
-            return Pending.of(Instruction.of(insn.opcode(), insn.dst(), insn.src(), insn.offset(), Numbers.imm32(target, line)), line);
-        }
-        return Pending.of(Instruction.of(insn.opcode(), insn.dst(), insn.src(), Numbers.off16(target, line), insn.imm()), line);
     }
 
     private static Matcher memoryOperand(String text, Line line) {
