@@ -1,0 +1,247 @@
+package io.ebpfjvm.core.loader;
+
+import io.ebpfjvm.core.elf.ElfFile;
+import io.ebpfjvm.core.elf.ElfSection;
+import io.ebpfjvm.core.elf.ElfSymbol;
+import io.ebpfjvm.core.error.ElfFormatException;
+import io.ebpfjvm.core.isa.Instruction;
+import io.ebpfjvm.core.isa.InstructionDecoder;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.ebpfjvm.core.isa.Opcodes.*;
+
+/**
+ * Builds one program: the entry function's instructions, then each function it reaches
+ * (through calls or {@code lddw} function references, relocated or not), each appended once,
+ * with call offsets, map references and global-data references rewritten.
+ */
+final class Linker {
+    private static final int R_BPF_64_64 = 1;
+    private static final int R_BPF_64_ABS64 = 2;
+    private static final int R_BPF_64_ABS32 = 3;
+    private static final int R_BPF_64_32 = 10;
+
+    /** A relocation applied to one slot of a code section. */
+    private record Reloc(int type, ElfSymbol symbol) {
+    }
+
+    private final ElfFile elf;
+    private final MapCollector maps;
+    private final Map<Integer, List<Instruction>> code = new HashMap<>();
+    private final Map<Integer, Map<Integer, Reloc>> relocs = new HashMap<>();
+
+    Linker(ElfFile elf, MapCollector maps) {
+        this.elf = elf;
+        this.maps = maps;
+    }
+
+    private List<Instruction> code(ElfSection s) {
+        return code.computeIfAbsent(s.index(), i -> {
+            byte[] bytes = elf.contents(s);
+            if (bytes.length % 8 != 0) {
+                throw new ElfFormatException("section " + s.name() + ": size " + bytes.length + " is not a multiple of 8");
+            }
+            return InstructionDecoder.decodeSlots(bytes, 0, bytes.length);
+        });
+    }
+
+    private Map<Integer, Reloc> relocs(ElfSection target) {
+        return relocs.computeIfAbsent(target.index(), i -> readRelocs(target));
+    }
+
+    private Map<Integer, Reloc> readRelocs(ElfSection target) {
+        Map<Integer, Reloc> out = new HashMap<>();
+        for (ElfSection s : elf.sections()) {
+            if (s.type() != ElfSection.SHT_REL || s.info() != target.index()) {
+                continue;
+            }
+            byte[] b = elf.contents(s);
+            if (b.length % 16 != 0) {
+                throw new ElfFormatException("section " + s.name() + ": size " + b.length + " is not a multiple of 16");
+            }
+            ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+            for (int at = 0; at < b.length; at += 16) {
+                long offset = buf.getLong(at);
+                long info = buf.getLong(at + 8);
+                int type = (int) info;
+                long symIndex = info >>> 32;
+                if (symIndex >= elf.symbols().size()) {
+                    throw new ElfFormatException("section " + s.name() + ": relocation " + at / 16 + " names symbol "
+                        + symIndex + ", the table has " + elf.symbols().size());
+                }
+                if (offset % 8 != 0 || offset < 0 || offset >= target.size()) {
+                    throw new ElfFormatException("section " + s.name() + ": relocation " + at / 16 + " at offset "
+                        + offset + " is not an instruction of " + target.name());
+                }
+                out.put((int) (offset / 8), new Reloc(type, elf.symbols().get((int) symIndex)));
+            }
+        }
+        return out;
+    }
+
+    /** A function being placed: its section, its first slot there, its length in slots. */
+    private record Function(ElfSection section, int start, int length) {
+    }
+
+    List<Instruction> link(ElfSection section, ElfSymbol entry) {
+        List<Instruction> out = new ArrayList<>();
+        Map<Long, Integer> placed = new HashMap<>();
+        Deque<Function> queue = new ArrayDeque<>();
+        Function first = function(section, (int) (entry.value() / 8), entry);
+        queue.add(first);
+        placed.put(key(first), 0);
+        // Patches to make once every function's position is known: (output pc, target key, slot in target).
+        List<long[]> calls = new ArrayList<>();
+        while (!queue.isEmpty()) {
+            Function f = queue.poll();
+            List<Instruction> slots = code(f.section());
+            Map<Integer, Reloc> rel = relocs(f.section());
+            int base = out.size();
+            for (int i = 0; i < f.length(); i++) {
+                int local = f.start() + i;
+                Instruction insn = slots.get(local);
+                Reloc r = rel.get(local);
+                int pc = base + i;
+                if (insn.isLddw() && i + 1 < f.length()) {
+                    Instruction next = slots.get(local + 1);
+                    if (r != null) {
+                        Instruction[] two = relocateLddw(f, local, insn, next, r, calls, pc, queue, placed);
+                        insn = two[0];
+                        next = two[1];
+                    } else if (insn.src() == BPF_PSEUDO_FUNC) {
+                        reference(f.section(), local + 1 + insn.imm(), pc, calls, queue, placed, f);
+                    }
+                    out.add(insn);
+                    out.add(next);
+                    i++;
+                    continue;
+                }
+                if (insn.opcode() == CALL && (r != null || insn.src() == BPF_PSEUDO_CALL)) {
+                    ElfSection targetSection = f.section();
+                    long targetSlot = local + 1L + insn.imm();
+                    if (r != null) {
+                        if (r.type() != R_BPF_64_32) {
+                            throw unsupported(f, local, r);
+                        }
+                        ElfSymbol s = r.symbol();
+                        if (s.section() == 0 || s.section() >= elf.sections().size()) {
+                            throw new ElfFormatException("section " + f.section().name() + " insn " + local + ": call to '"
+                                + s.name() + "', an external function (kfunc): kfuncs are not supported");
+                        }
+                        targetSection = elf.sections().get(s.section());
+                        targetSlot = s.value() / 8 + insn.imm() + 1L;
+                    }
+                    insn = Instruction.of(CALL, 0, BPF_PSEUDO_CALL, 0, 0);
+                    reference(targetSection, targetSlot, pc, calls, queue, placed, f);
+                } else if (r != null) {
+                    throw unsupported(f, local, r);
+                }
+                out.add(insn);
+            }
+            placed.put(key(f), base);
+        }
+        for (long[] c : calls) {
+            int pc = (int) c[0];
+            Integer fnBase = placed.get(c[1]);
+            int target = fnBase + (int) c[2];
+            Instruction insn = out.get(pc);
+            out.set(pc, Instruction.of(insn.opcode(), insn.dst(), insn.src(), insn.offset(), target - (pc + 1)));
+        }
+        return out;
+    }
+
+    private Instruction[] relocateLddw(Function f, int local, Instruction insn, Instruction next, Reloc r,
+                                       List<long[]> calls, int pc, Deque<Function> queue, Map<Long, Integer> placed) {
+        if (r.type() != R_BPF_64_64) {
+            throw unsupported(f, local, r);
+        }
+        ElfSymbol s = r.symbol();
+        String where = "section " + f.section().name() + " insn " + local;
+        if (s.section() == 0 || s.section() >= elf.sections().size()) {
+            throw new ElfFormatException(where + ": reference to '" + s.name()
+                + "', an extern variable (kconfig/ksym): not supported");
+        }
+        ElfSection target = elf.sections().get(s.section());
+        Integer map = maps.mapAt(target.index(), s.value());
+        if (map != null && (target.name().equals(".maps") || target.name().equals("maps"))) {
+            return Instruction.lddw(insn.dst(), BPF_PSEUDO_MAP_FD, map);
+        }
+        Integer data = maps.dataMap(target.index());
+        if (data != null) {
+            long offset = s.value() + insn.imm();
+            return new Instruction[] {
+                Instruction.of(LDDW, insn.dst(), BPF_PSEUDO_MAP_VALUE, 0, data),
+                Instruction.of(0, 0, 0, 0, (int) offset),
+            };
+        }
+        if (target.isExecutable()) {
+            reference(target, s.value() / 8 + insn.imm() / 8, pc, calls, queue, placed, f);
+            return Instruction.lddw(insn.dst(), BPF_PSEUDO_FUNC, 0);
+        }
+        throw new ElfFormatException(where + ": relocation against '" + s.name() + "' in section " + target.name()
+            + ", which is no map, global data or code");
+    }
+
+    /** Records that the instruction at output {@code pc} refers to {@code slot} of {@code section}. */
+    private void reference(ElfSection section, long slot, int pc, List<long[]> calls, Deque<Function> queue,
+                           Map<Long, Integer> placed, Function from) {
+        Function target = containing(section, slot, from);
+        long k = key(target);
+        if (!placed.containsKey(k)) {
+            placed.put(k, -1);
+            queue.add(target);
+        }
+        calls.add(new long[] {pc, k, slot - target.start()});
+    }
+
+    private Function containing(ElfSection section, long slot, Function from) {
+        if (section.index() == from.section().index() && slot >= from.start() && slot < from.start() + from.length()) {
+            return from;
+        }
+        for (ElfSymbol f : elf.functions(section)) {
+            long start = f.value() / 8;
+            long end = start + Math.max(1, f.size() / 8);
+            if (slot >= start && slot < end) {
+                return function(section, (int) start, f);
+            }
+        }
+        if (elf.functions(section).isEmpty() && slot >= 0 && slot < section.size() / 8) {
+            return new Function(section, 0, (int) (section.size() / 8));
+        }
+        throw new ElfFormatException("section " + from.section().name() + ": call or reference to slot " + slot
+            + " of " + section.name() + ", which is in no function");
+    }
+
+    private Function function(ElfSection section, int start, ElfSymbol symbol) {
+        long length = symbol.size() > 0 ? symbol.size() / 8 : section.size() / 8 - start;
+        if (start < 0 || length <= 0 || start + length > section.size() / 8) {
+            throw new ElfFormatException("section " + section.name() + ": function '" + symbol.name()
+                + "' lies outside the section");
+        }
+        return new Function(section, start, (int) length);
+    }
+
+    private static long key(Function f) {
+        return ((long) f.section().index() << 32) | f.start();
+    }
+
+    private ElfFormatException unsupported(Function f, int local, Reloc r) {
+        String kind = switch (r.type()) {
+            case R_BPF_64_64 -> "R_BPF_64_64";
+            case R_BPF_64_ABS64 -> "R_BPF_64_ABS64";
+            case R_BPF_64_ABS32 -> "R_BPF_64_ABS32";
+            case R_BPF_64_32 -> "R_BPF_64_32";
+            default -> "type " + r.type();
+        };
+        return new ElfFormatException("section " + f.section().name() + " insn " + local + ": relocation " + kind
+            + " against '" + r.symbol().name() + "' on an instruction it cannot apply to");
+    }
+}
