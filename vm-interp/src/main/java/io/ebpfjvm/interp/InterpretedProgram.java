@@ -1,9 +1,12 @@
 package io.ebpfjvm.interp;
 
+import io.ebpfjvm.core.context.ContextLayout;
+import io.ebpfjvm.core.context.PacketMetadata;
 import io.ebpfjvm.core.error.EbpfException;
 import io.ebpfjvm.core.error.EbpfRuntimeException;
 import io.ebpfjvm.core.exec.ExecutableProgram;
 import io.ebpfjvm.core.exec.ExecutionOptions;
+import io.ebpfjvm.core.exec.MapSet;
 import io.ebpfjvm.core.exec.ProgramType;
 import io.ebpfjvm.core.helper.Helper;
 import io.ebpfjvm.core.helper.HelperRegistry;
@@ -25,13 +28,34 @@ final class InterpretedProgram implements ExecutableProgram {
     private final ProgramType type;
     private final HelperRegistry helpers;
     private final long stepLimit;
-    private final ThreadLocal<ThreadState> states = ThreadLocal.withInitial(ThreadState::new);
+    private final MapSet maps;
+    private final ContextLayout layout;
+    private final ThreadLocal<ThreadState> states;
 
-    InterpretedProgram(Program program, ProgramType type, HelperRegistry helpers, ExecutionOptions options) {
+    InterpretedProgram(Program program, ProgramType type, MapSet maps, HelperRegistry helpers, ExecutionOptions options) {
         this.code = new DecodedProgram(program);
         this.type = type;
+        this.maps = maps;
+        this.layout = type.context();
         this.helpers = helpers;
         this.stepLimit = options.stepLimit();
+        this.states = ThreadLocal.withInitial(() -> new ThreadState(maps));
+        checkMapReferences(program);
+    }
+
+    /** Every map an lddw names must exist, so runs never meet a dangling reference. */
+    private void checkMapReferences(Program program) {
+        for (int pc = 0; pc < program.size(); pc++) {
+            var insn = program.get(pc);
+            if (insn.isLddw()) {
+                if ((insn.src() == BPF_PSEUDO_MAP_FD || insn.src() == BPF_PSEUDO_MAP_VALUE)
+                    && (insn.imm() < 0 || insn.imm() >= maps.size())) {
+                    throw new EbpfException("insn " + pc + ": lddw names map " + insn.imm() + ", the object has "
+                        + maps.size() + " (map references need a loaded object)");
+                }
+                pc++;
+            }
+        }
     }
 
     @Override
@@ -40,18 +64,25 @@ final class InterpretedProgram implements ExecutableProgram {
     }
 
     @Override
-    public long run(byte[] memory, int offset, int length) {
+    public long run(byte[] memory, int offset, int length, PacketMetadata metadata) {
         if (offset < 0 || length < 0 || (long) offset + length > memory.length) {
             throw new IllegalArgumentException("window [" + offset + ", +" + length + ") outside an array of " + memory.length);
         }
         ThreadState s = acquire();
         try {
             s.memory.map(Regions.PACKET, memory, offset, length, true);
-            return execute(s, Pointers.make(Regions.PACKET, 0), length);
+            if (layout == null) {
+                return execute(s, Pointers.make(Regions.PACKET, 0), length);
+            }
+            (metadata == null ? DEFAULT_METADATA : metadata).fill(layout, s.context, memory, offset, length);
+            s.memory.map(Regions.CONTEXT, s.context, 0, layout.size(), true);
+            return execute(s, Pointers.make(Regions.CONTEXT, 0), 0);
         } finally {
             release(s);
         }
     }
+
+    private static final PacketMetadata DEFAULT_METADATA = PacketMetadata.defaults();
 
     @Override
     public long run(ByteBuffer memory) {
@@ -64,7 +95,7 @@ final class InterpretedProgram implements ExecutableProgram {
             byte[] scratch = s.scratch(length);
             ThreadState.copyOut(memory, scratch);
             s.memory.map(Regions.PACKET, scratch, 0, length, !memory.isReadOnly());
-            long r0 = execute(s, Pointers.make(Regions.PACKET, 0), length);
+            long r0 = runMapped(s, scratch, length);
             if (!memory.isReadOnly()) {
                 memory.duplicate().put(scratch, 0, length);
             }
@@ -72,6 +103,15 @@ final class InterpretedProgram implements ExecutableProgram {
         } finally {
             release(s);
         }
+    }
+
+    private long runMapped(ThreadState s, byte[] packet, int length) {
+        if (layout == null) {
+            return execute(s, Pointers.make(Regions.PACKET, 0), length);
+        }
+        DEFAULT_METADATA.fill(layout, s.context, packet, 0, length);
+        s.memory.map(Regions.CONTEXT, s.context, 0, layout.size(), true);
+        return execute(s, Pointers.make(Regions.CONTEXT, 0), 0);
     }
 
     @Override
@@ -89,7 +129,7 @@ final class InterpretedProgram implements ExecutableProgram {
     private ThreadState acquire() {
         ThreadState s = states.get();
         if (s.busy) {
-            s = new ThreadState();
+            s = new ThreadState(maps);
         }
         s.busy = true;
         return s;
@@ -98,6 +138,7 @@ final class InterpretedProgram implements ExecutableProgram {
     private static void release(ThreadState s) {
         s.busy = false;
         s.memory.unmap(Regions.PACKET);
+        s.memory.unmap(Regions.CONTEXT);
     }
 
     private long execute(ThreadState s, long r1, long r2) {
@@ -191,7 +232,15 @@ final class InterpretedProgram implements ExecutableProgram {
                 }
                 case BPF_LDX -> {
                     int size = sizeBytes(opcode);
-                    long v = mem.load(r[c.src[pc]] + off, size, pc);
+                    long address = r[c.src[pc]] + off;
+                    long v;
+                    if (layout != null && Pointers.region(address) == Regions.CONTEXT
+                        && (v = layout.pointerLoad((int) Pointers.offset(address), size, mem.length(Regions.PACKET))) != Long.MIN_VALUE) {
+                        r[dst] = v;
+                        pc++;
+                        break;
+                    }
+                    v = mem.load(address, size, pc);
                     if (mode(opcode) == BPF_MEMSX) {
                         v = size == 1 ? (byte) v : size == 2 ? (short) v : (int) v;
                     }
@@ -199,6 +248,7 @@ final class InterpretedProgram implements ExecutableProgram {
                     pc++;
                 }
                 case BPF_ST -> {
+                    checkContextStore(r[dst] + off, sizeBytes(opcode), pc);
                     mem.store(r[dst] + off, sizeBytes(opcode), c.imm[pc], pc);
                     pc++;
                 }
@@ -214,17 +264,20 @@ final class InterpretedProgram implements ExecutableProgram {
                             r[src] = old;
                         }
                     } else {
+                        checkContextStore(r[dst] + off, sizeBytes(opcode), pc);
                         mem.store(r[dst] + off, sizeBytes(opcode), r[src], pc);
                     }
                     pc++;
                 }
                 default -> { // BPF_LD
                     if (opcode == LDDW) {
-                        if (c.src[pc] != BPF_PSEUDO_NONE) {
-                            throw new EbpfRuntimeException(pc, "lddw with pseudo source " + c.src[pc]
-                                + " (map, function or BTF reference) needs a loaded object");
-                        }
-                        r[dst] = c.wide[pc];
+                        r[dst] = switch (c.src[pc]) {
+                            case BPF_PSEUDO_NONE -> c.wide[pc];
+                            case BPF_PSEUDO_MAP_FD -> Regions.mapHandle(c.imm[pc]);
+                            case BPF_PSEUDO_MAP_VALUE -> Pointers.make(Regions.mapValues(c.imm[pc]), c.wide[pc] >>> 32);
+                            default -> throw new EbpfRuntimeException(pc, "lddw with pseudo source " + c.src[pc]
+                                + " (function or BTF reference) is not supported by the interpreter yet");
+                        };
                         pc += 2;
                     } else {
                         // LD_ABS / LD_IND: big-endian packet load; out of bounds ends the program with 0.
@@ -241,6 +294,15 @@ final class InterpretedProgram implements ExecutableProgram {
                         pc++;
                     }
                 }
+            }
+        }
+    }
+
+    private void checkContextStore(long address, int size, int pc) {
+        if (layout != null && Pointers.region(address) == Regions.CONTEXT) {
+            String problem = layout.storeProblem((int) Pointers.offset(address), size);
+            if (problem != null) {
+                throw new EbpfRuntimeException(pc, "invalid context store: " + problem);
             }
         }
     }

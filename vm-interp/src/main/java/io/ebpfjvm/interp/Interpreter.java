@@ -4,7 +4,9 @@ import io.ebpfjvm.core.exec.ExecutableProgram;
 import io.ebpfjvm.core.exec.ExecutionOptions;
 import io.ebpfjvm.core.exec.ProgramType;
 import io.ebpfjvm.core.helper.HelperRegistry;
+import io.ebpfjvm.core.exec.MapSet;
 import io.ebpfjvm.core.isa.Program;
+import io.ebpfjvm.core.loader.ProgramSpec;
 
 /**
  * The reference interpreter: runs any structurally valid program, verified or not, with
@@ -22,7 +24,21 @@ public final class Interpreter {
 
     public static ExecutableProgram compile(Program program, ProgramType type, HelperRegistry helpers,
                                             ExecutionOptions options) {
-        return new InterpretedProgram(program, type, helpers, options);
+        return new InterpretedProgram(program, type, MapSet.empty(), helpers, options);
+    }
+
+    /**
+     * A program of a loaded object, with that object's live maps. {@code type} null means the
+     * type its ELF section names.
+     */
+    public static ExecutableProgram compile(ProgramSpec spec, ProgramType type, MapSet maps, HelperRegistry helpers,
+                                            ExecutionOptions options) {
+        ProgramType t = type != null ? type : ProgramType.fromSection(spec.section());
+        if (t == null) {
+            throw new io.ebpfjvm.core.error.EbpfException("program " + spec.name() + ": section '" + spec.section()
+                + "' names no program type we run; choose one (xdp, socket, tc, raw)");
+        }
+        return new InterpretedProgram(spec.program(), t, maps, helpers, options);
     }
 
     /** A raw-memory program with no helpers and default limits. */

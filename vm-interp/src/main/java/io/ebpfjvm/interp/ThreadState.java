@@ -17,10 +17,23 @@ final class ThreadState implements HelperContext {
     final long[] savedRegs = new long[Opcodes.MAX_CALL_FRAMES * 4];
     final int[] returnPc = new int[Opcodes.MAX_CALL_FRAMES];
     final AddressSpace memory = new AddressSpace();
+    final io.ebpfjvm.core.exec.MapSet maps;
+    /** The context structure (xdp_md, __sk_buff) of packet program types. */
+    final byte[] context = new byte[256];
     byte[] scratch = new byte[0];
     boolean busy;
     boolean stopRequested;
     int pc;
+
+    ThreadState(io.ebpfjvm.core.exec.MapSet maps) {
+        this.maps = maps;
+        maps.mapInto(memory);
+    }
+
+    @Override
+    public io.ebpfjvm.core.exec.MapSet maps() {
+        return maps;
+    }
 
     @Override
     public AddressSpace memory() {

@@ -11,8 +11,16 @@ import java.nio.ByteBuffer;
  */
 public interface ExecutableProgram {
 
-    /** Runs over {@code memory[offset .. offset+length)}. */
-    long run(byte[] memory, int offset, int length);
+    /** Runs over {@code memory[offset .. offset+length)} (the packet, for packet program types). */
+    default long run(byte[] memory, int offset, int length) {
+        return run(memory, offset, length, null);
+    }
+
+    /**
+     * Runs over a packet with the context fields the caller supplies (ifindex, mark, ...;
+     * null for defaults). Ignored for {@link ProgramType#RAW_MEMORY}.
+     */
+    long run(byte[] packet, int offset, int length, io.ebpfjvm.core.context.PacketMetadata metadata);
 
     /** Runs over the whole array. */
     default long run(byte[] memory) {

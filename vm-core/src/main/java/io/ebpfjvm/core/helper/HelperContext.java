@@ -10,6 +10,9 @@ public interface HelperContext {
     /** Index of the {@code call} instruction, for error messages. */
     int instructionIndex();
 
+    /** The maps of the program's object (empty for a bare program). */
+    io.ebpfjvm.core.exec.MapSet maps();
+
     /** Ends the program right after this helper returns, with its return value as r0. */
     void stopAfterReturn();
 }
