@@ -113,8 +113,9 @@ class RuntimeFaultTest {
 
     @Test
     void lddwWithMapReferenceNeedsALoadedObject() {
-        EbpfRuntimeException e = fault("ld_pseudo r1, 0x1, 0x3\nexit", new byte[0]);
-        assertTrue(e.getMessage().contains("needs a loaded object"), e.getMessage());
+        io.ebpfjvm.core.error.EbpfException e = assertThrows(io.ebpfjvm.core.error.EbpfException.class,
+            () -> compile("ld_pseudo r1, 0x1, 0x3\nr0 = 0x0\nexit"));
+        assertEquals("insn 0: lddw names map 3, the object has 0 (map references need a loaded object)", e.getMessage());
     }
 
     @Test
