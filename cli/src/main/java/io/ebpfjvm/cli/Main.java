@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
         AsmCommand.class,
         DisasmCommand.class,
         ConformancePluginCommand.class,
+        RunCommand.class,
+        PcapCommand.class,
+        MapsCommand.class,
         DemoCommand.class,
         CommandLine.HelpCommand.class,
     })

@@ -1,0 +1,32 @@
+package io.ebpfjvm.cli;
+
+import io.ebpfjvm.core.loader.BpfObject;
+import io.ebpfjvm.core.loader.MapSpec;
+import io.ebpfjvm.core.loader.ObjectLoader;
+import io.ebpfjvm.core.map.MapType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.util.concurrent.Callable;
+
+/** {@code ebpf maps}: the maps an object declares. */
+@Command(name = "maps", mixinStandardHelpOptions = true, description = "List the maps a clang-built object declares.")
+final class MapsCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "OBJ", description = "The ELF object (.o).")
+    String object;
+
+    @Override
+    public Integer call() {
+        BpfObject o = ObjectLoader.load(Inputs.readBytes(object, System.in), object);
+        System.out.printf("%-24s %-28s %8s %10s %11s %s%n", "NAME", "TYPE", "KEY", "VALUE", "MAX", "FLAGS");
+        for (MapSpec m : o.maps()) {
+            MapType t = MapType.of(m.type());
+            System.out.printf("%-24s %-28s %8d %10d %11d 0x%x%s%n", m.name(), t == null ? "type " + m.type() : t.kernelName(),
+                m.keySize(), m.valueSize(), m.maxEntries(), m.flags(), m.isGlobalData() ? (m.readOnly() ? " (read-only data)" : " (global data)") : "");
+        }
+        System.out.println(o.programs().size() + " program(s): " + String.join(", ",
+            o.programs().stream().map(p -> p.name() + " (" + p.section() + ")").toList()) + "; license: " + o.license());
+        return ExitCodes.OK;
+    }
+}
