@@ -7,6 +7,10 @@ import io.ebpfjvm.core.error.EbpfRuntimeException;
 import io.ebpfjvm.core.exec.ExecutableProgram;
 import io.ebpfjvm.core.exec.ExecutionOptions;
 import io.ebpfjvm.core.exec.MapSet;
+import io.ebpfjvm.core.exec.ProgramTable;
+import io.ebpfjvm.core.map.BpfMap;
+import io.ebpfjvm.core.map.Errno;
+import io.ebpfjvm.core.map.MapType;
 import io.ebpfjvm.core.exec.ProgramType;
 import io.ebpfjvm.core.helper.Helper;
 import io.ebpfjvm.core.helper.HelperRegistry;
@@ -29,17 +33,19 @@ final class InterpretedProgram implements ExecutableProgram {
     private final HelperRegistry helpers;
     private final long stepLimit;
     private final MapSet maps;
+    private final ProgramTable programs;
     private final ContextLayout layout;
     private final ThreadLocal<ThreadState> states;
 
     InterpretedProgram(Program program, ProgramType type, MapSet maps, HelperRegistry helpers, ExecutionOptions options) {
         this.code = new DecodedProgram(program);
+        this.programs = options.programs();
         this.type = type;
         this.maps = maps;
         this.layout = type.context();
         this.helpers = helpers;
         this.stepLimit = options.stepLimit();
-        this.states = ThreadLocal.withInitial(() -> new ThreadState(maps));
+        this.states = ThreadLocal.withInitial(() -> new ThreadState(maps, type));
         checkMapReferences(program);
     }
 
@@ -129,7 +135,7 @@ final class InterpretedProgram implements ExecutableProgram {
     private ThreadState acquire() {
         ThreadState s = states.get();
         if (s.busy) {
-            s = new ThreadState(maps);
+            s = new ThreadState(maps, type);
         }
         s.busy = true;
         return s;
@@ -148,8 +154,10 @@ final class InterpretedProgram implements ExecutableProgram {
         r[2] = r2;
         r[R10] = Regions.framePointer(0);
         s.stopRequested = false;
+        s.budget = stepLimit;
+        s.tailCalls = 0;
         try {
-            return loop(s);
+            return loop(s, code, 0, 0);
         } catch (EbpfRuntimeException e) {
             throw e;
         } catch (EbpfException e) {
@@ -159,20 +167,25 @@ final class InterpretedProgram implements ExecutableProgram {
         }
     }
 
-    private long loop(ThreadState s) {
-        final DecodedProgram c = code;
-        final int[] opcodes = c.opcode;
+    /**
+     * Runs from {@code startPc} in call frame {@code baseFrame} until that frame exits. The
+     * entry run starts at frame 0; a {@code bpf_loop} callback runs one frame deeper.
+     */
+    private long loop(ThreadState s, DecodedProgram entry, int startPc, int baseFrame) {
+        DecodedProgram c = entry;
+        int[] opcodes = c.opcode;
         final long[] r = s.regs;
         final AddressSpace mem = s.memory;
-        long budget = stepLimit;
-        int frame = 0;
-        int pc = 0;
+        long budget = s.budget;
+        int frame = baseFrame;
+        int pc = startPc;
         while (true) {
             if (pc >= c.length) {
                 s.pc = c.length - 1;
                 throw new EbpfRuntimeException(c.length - 1, "fell off the end of the program: expected exit or a jump");
             }
             if (--budget < 0) {
+                s.budget = 0;
                 throw new EbpfRuntimeException(pc, "step limit of " + stepLimit + " instructions exceeded");
             }
             s.pc = pc;
@@ -195,7 +208,8 @@ final class InterpretedProgram implements ExecutableProgram {
                     if (o == BPF_JA) {
                         pc = opcode == (BPF_JMP32 | BPF_JA) ? pc + 1 + c.imm[pc] : pc + 1 + off;
                     } else if (o == BPF_EXIT) {
-                        if (frame == 0) {
+                        if (frame == baseFrame) {
+                            s.budget = budget;
                             return r[0];
                         }
                         frame--;
@@ -217,6 +231,26 @@ final class InterpretedProgram implements ExecutableProgram {
                             long id = opcode == CALLX ? r[dst] : c.imm[pc];
                             if (opcode == CALL && c.src[pc] == BPF_PSEUDO_KFUNC_CALL) {
                                 throw new EbpfRuntimeException(pc, "kfunc calls are not supported (btf id " + c.imm[pc] + ")");
+                            }
+                            if (id == HELPER_TAIL_CALL) {
+                                DecodedProgram target = tailCallTarget(s, frame, pc);
+                                if (target != null) {
+                                    // The callee replaces this program: same context in r1, same stack.
+                                    c = target;
+                                    opcodes = c.opcode;
+                                    pc = 0;
+                                    continue;
+                                }
+                                r[0] = -Errno.ENOENT;
+                                pc++;
+                                continue;
+                            }
+                            if (id == HELPER_LOOP) {
+                                s.budget = budget;
+                                r[0] = bpfLoop(s, c, frame, pc);
+                                budget = s.budget;
+                                pc++;
+                                continue;
                             }
                             r[0] = callHelper(s, id, pc);
                             if (s.stopRequested) {
@@ -275,8 +309,9 @@ final class InterpretedProgram implements ExecutableProgram {
                             case BPF_PSEUDO_NONE -> c.wide[pc];
                             case BPF_PSEUDO_MAP_FD -> Regions.mapHandle(c.imm[pc]);
                             case BPF_PSEUDO_MAP_VALUE -> Pointers.make(Regions.mapValues(c.imm[pc]), c.wide[pc] >>> 32);
+                            case BPF_PSEUDO_FUNC -> Pointers.make(Regions.CODE, pc + 1 + c.imm[pc]);
                             default -> throw new EbpfRuntimeException(pc, "lddw with pseudo source " + c.src[pc]
-                                + " (function or BTF reference) is not supported by the interpreter yet");
+                                + " (BTF or map-index reference) is not supported by the interpreter");
                         };
                         pc += 2;
                     } else {
@@ -296,6 +331,72 @@ final class InterpretedProgram implements ExecutableProgram {
                 }
             }
         }
+    }
+
+    static final int HELPER_TAIL_CALL = 12;
+    static final int HELPER_LOOP = 181;
+    /** The kernel's MAX_TAIL_CALL_CNT. */
+    static final int MAX_TAIL_CALLS = 33;
+    /** The kernel's limit on bpf_loop iterations. */
+    static final long MAX_LOOPS = 1 << 23;
+
+    /** {@code bpf_tail_call(ctx, prog_array, index)}: the program to continue in, or null (the call falls through). */
+    private DecodedProgram tailCallTarget(ThreadState s, int frame, int pc) {
+        long[] r = s.regs;
+        BpfMap map = maps.ofHandle(r[2]);
+        if (map == null || map.type() != MapType.PROG_ARRAY) {
+            throw new EbpfRuntimeException(pc, "tail call through something that is not a program array");
+        }
+        if (frame != 0) {
+            throw new EbpfRuntimeException(pc, "tail call from a bpf-to-bpf subprogram is not supported");
+        }
+        int id = ((io.ebpfjvm.core.map.ArrayMap) map).program(r[3] & 0xffffffffL);
+        if (id < 0 || s.tailCalls >= MAX_TAIL_CALLS) {
+            return null;
+        }
+        ExecutableProgram target = programs.get(id);
+        if (!(target instanceof InterpretedProgram t) || t.maps != maps) {
+            throw new EbpfRuntimeException(pc, "tail call to program " + id
+                + ", which is not an interpreted program of the same object");
+        }
+        s.tailCalls++;
+        return t.code;
+    }
+
+    /** {@code bpf_loop(nr, callback, ctx, flags)}: calls {@code callback(i, ctx)} until it returns 1. */
+    private long bpfLoop(ThreadState s, DecodedProgram c, int frame, int pc) {
+        long[] r = s.regs;
+        long count = r[1] & 0xffffffffL;
+        long callback = r[2];
+        long ctx = r[3];
+        if (r[4] != 0) {
+            return -Errno.EINVAL;
+        }
+        if (count > MAX_LOOPS) {
+            return -Errno.E2BIG;
+        }
+        if (Pointers.region(callback) != Regions.CODE || Pointers.offset(callback) >= c.length) {
+            throw new EbpfRuntimeException(pc, "bpf_loop callback is not a function pointer");
+        }
+        if (frame + 1 >= MAX_CALL_FRAMES) {
+            throw new EbpfRuntimeException(pc, "call stack too deep: more than " + MAX_CALL_FRAMES + " frames");
+        }
+        int target = (int) Pointers.offset(callback);
+        long done = 0;
+        System.arraycopy(r, 6, s.savedRegs, frame * 4, 4);
+        for (long i = 0; i < count; i++) {
+            r[1] = i;
+            r[2] = ctx;
+            r[R10] = Regions.framePointer(frame + 1);
+            long ret = loop(s, c, target, frame + 1);
+            done++;
+            System.arraycopy(s.savedRegs, frame * 4, r, 6, 4);
+            if (ret == 1) {
+                break;
+            }
+        }
+        r[R10] = Regions.framePointer(frame);
+        return done;
     }
 
     private void checkContextStore(long address, int size, int pc) {

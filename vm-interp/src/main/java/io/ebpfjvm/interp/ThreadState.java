@@ -23,11 +23,23 @@ final class ThreadState implements HelperContext {
     byte[] scratch = new byte[0];
     boolean busy;
     boolean stopRequested;
+    /** Instructions this run may still execute (shared by nested callback runs). */
+    long budget;
+    /** Tail calls taken in this run. */
+    int tailCalls;
     int pc;
 
-    ThreadState(io.ebpfjvm.core.exec.MapSet maps) {
+    final io.ebpfjvm.core.exec.ProgramType type;
+
+    ThreadState(io.ebpfjvm.core.exec.MapSet maps, io.ebpfjvm.core.exec.ProgramType type) {
         this.maps = maps;
+        this.type = type;
         maps.mapInto(memory);
+    }
+
+    @Override
+    public io.ebpfjvm.core.exec.ProgramType programType() {
+        return type;
     }
 
     @Override

@@ -13,6 +13,9 @@ public interface HelperContext {
     /** The maps of the program's object (empty for a bare program). */
     io.ebpfjvm.core.exec.MapSet maps();
 
+    /** The type of the running program (helpers such as redirect answer per type). */
+    io.ebpfjvm.core.exec.ProgramType programType();
+
     /** Ends the program right after this helper returns, with its return value as r0. */
     void stopAfterReturn();
 }

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * always present (zero-initialised), no delete. Per-CPU arrays keep one row per CPU:
  * element {@code i} of CPU {@code c} is at {@code (c * max_entries + i) * stride}.
  */
-final class ArrayMap extends BpfMap {
+public final class ArrayMap extends BpfMap {
     private final byte[] values;
     private final boolean perCpu;
     /** For program arrays: which slots hold a program. */

@@ -27,6 +27,11 @@ public final class Regions {
     public static final int MAP_HANDLE_0 = FIRST_SHARED + MAX_MAPS;
     /** How many region ids an address space has room for. */
     public static final int CAPACITY = MAP_HANDLE_0 + MAX_MAPS;
+    /**
+     * A function pointer ({@code lddw} with {@code BPF_PSEUDO_FUNC}, the callback of
+     * {@code bpf_loop}) is {@code (CODE, instruction index)}: a region never mapped.
+     */
+    public static final int CODE = CAPACITY;
 
     /** Region holding the values of map {@code index}. */
     public static int mapValues(int index) {

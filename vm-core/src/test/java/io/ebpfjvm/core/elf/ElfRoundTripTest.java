@@ -73,7 +73,7 @@ class ElfRoundTripTest {
     @Test
     void committedObjectsRoundTrip() throws Exception {
         List<Path> objects = committedObjects();
-        assertEquals(3, objects.size());
+        assertTrue(objects.size() >= 6, "committed objects: " + objects.size());
         int sections = 0;
         for (Path o : objects) {
             sections += roundTrip(o);

@@ -1,0 +1,134 @@
+package io.ebpfjvm.interp.object;
+
+import io.ebpfjvm.core.testing.Tools;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The Linux kernel through bpftool: loads a test object (all programs pinned, maps pinned),
+ * updates maps, wires program arrays and runs a program on a packet with
+ * {@code bpftool prog run}. {@link #open} skips the calling test cleanly when there is no
+ * root, no bpftool or no BPF-capable kernel.
+ */
+final class KernelOracle implements AutoCloseable {
+    private static final Pattern RETURN = Pattern.compile("Return value: (\\d+)");
+    private final Path pin;
+    private final Path object;
+
+    record Result(long returnValue, byte[] packetOut) {
+    }
+
+    private KernelOracle(Path pin, Path object) {
+        this.pin = pin;
+        this.object = object;
+    }
+
+    static String bpftool() {
+        Path p = Tools.find("bpftool");
+        return p != null ? p.toString() : "/usr/sbin/bpftool";
+    }
+
+    static KernelOracle open(String resource) throws Exception {
+        assumeTrue(Tools.find("bpftool") != null || Files.isExecutable(Path.of("/usr/sbin/bpftool")), "bpftool not installed");
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        Path fs = Path.of("/sys/fs/bpf");
+        boolean mounted = Files.readAllLines(Path.of("/proc/mounts")).stream().anyMatch(l -> l.contains(" /sys/fs/bpf bpf "));
+        if (!mounted) {
+            try {
+                Tools.run(List.of("mount", "-t", "bpf", "bpf", fs.toString()));
+            } catch (IOException e) {
+                assumeTrue(false, "cannot mount bpffs: " + e.getMessage());
+            }
+        }
+        Path object = Files.createTempFile(resource.replace(".o", ""), ".o");
+        try (InputStream in = KernelOracle.class.getResourceAsStream("/bpf/" + resource)) {
+            Files.write(object, in.readAllBytes());
+        }
+        Path pin = fs.resolve("ebpf-jvm-" + resource.replace(".o", "") + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        KernelOracle oracle = new KernelOracle(pin, object);
+        try {
+            Tools.run(List.of(bpftool(), "prog", "loadall", object.toString(), pin.toString(), "pinmaps", pin + "-maps"));
+        } catch (IOException e) {
+            oracle.close();
+            // A verifier log means BPF works here and our test object is wrong: fail, do not skip.
+            if (e.getMessage().contains("BEGIN PROG LOAD LOG")) {
+                throw new AssertionError("the kernel's verifier rejected " + resource + ": " + e.getMessage());
+            }
+            assumeTrue(false, "the kernel refused " + resource + " (no BPF here?): " + e.getMessage());
+        }
+        return oracle;
+    }
+
+    private static List<String> hexWords(byte[] b) {
+        List<String> out = new ArrayList<>();
+        for (byte x : b) {
+            out.add(String.format("%02x", x & 0xff));
+        }
+        return out;
+    }
+
+    void updateMap(String map, byte[] key, byte[] value) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(bpftool(), "map", "update", "pinned", pin + "-maps/" + map, "key", "hex"));
+        cmd.addAll(hexWords(key));
+        cmd.add("value");
+        cmd.add("hex");
+        cmd.addAll(hexWords(value));
+        Tools.run(cmd);
+    }
+
+    /** Reads a map value as hex bytes printed by bpftool. */
+    byte[] lookup(String map, byte[] key) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(bpftool(), "-j", "map", "lookup", "pinned", pin + "-maps/" + map, "key", "hex"));
+        cmd.addAll(hexWords(key));
+        String out = Tools.run(cmd);
+        // JSON output: "value":["0x11","0x00",...] (then a BTF-formatted copy we ignore).
+        Matcher m = Pattern.compile("\"value\":\\[([^\\]]*)]").matcher(out);
+        if (!m.find()) {
+            throw new IOException("no value in: " + out);
+        }
+        String[] words = m.group(1).replace("\"", "").split(",");
+        byte[] v = new byte[words.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (byte) Integer.parseInt(words[i].trim().replaceFirst("^0x", ""), 16);
+        }
+        return v;
+    }
+
+    void setProgram(String progArray, int index, String program) throws Exception {
+        Tools.run(List.of(bpftool(), "map", "update", "pinned", pin + "-maps/" + progArray, "key", "hex",
+            String.format("%02x", index), "00", "00", "00", "value", "pinned", pin.resolve(program).toString()));
+    }
+
+    Result run(String program, byte[] packet) throws Exception {
+        Path in = Files.createTempFile("pkt", ".in");
+        Path out = Files.createTempFile("pkt", ".out");
+        try {
+            Files.write(in, packet);
+            String text = Tools.run(List.of(bpftool(), "prog", "run", "pinned", pin.resolve(program).toString(),
+                "data_in", in.toString(), "data_out", out.toString(), "repeat", "1"));
+            Matcher m = RETURN.matcher(text);
+            if (!m.find()) {
+                throw new IOException("no return value in: " + text);
+            }
+            return new Result(Long.parseLong(m.group(1)), Files.readAllBytes(out));
+        } finally {
+            Files.deleteIfExists(in);
+            Files.deleteIfExists(out);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        Tools.run(List.of("rm", "-rf", pin.toString(), pin + "-maps"));
+        Files.deleteIfExists(object);
+    }
+}
