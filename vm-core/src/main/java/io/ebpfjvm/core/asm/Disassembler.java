@@ -1,6 +1,7 @@
 package io.ebpfjvm.core.asm;
 
 import io.ebpfjvm.core.isa.Instruction;
+import io.ebpfjvm.core.isa.InstructionEncoder;
 import io.ebpfjvm.core.isa.Program;
 
 import java.util.List;
@@ -8,60 +9,85 @@ import java.util.List;
 import static io.ebpfjvm.core.isa.Opcodes.*;
 
 /**
- * Instructions to LLVM-syntax text in {@code llvm-objdump -d}'s layout: slot index, the bytes,
- * the instruction, tab-separated. For code clang emits, the instruction text is the one
- * {@code llvm-objdump-19 -d} prints (its {@code <...>} target annotations aside). Where that
- * text would lose a field, this prints an extension that {@link Assembler} reads back, so
- * {@code Assembler.assemble(disassemble(p))} rebuilds every valid program byte for byte:
+ * Instructions to LLVM-syntax text in {@code llvm-objdump -d}'s layout, one instruction a
+ * line: {@code %8d:\t<bytes>\t<text>}, slot index, the instruction's bytes (16 for a wide
+ * load) and its text. For the code clang emits, the instruction text is exactly what
+ * {@code llvm-objdump-19 -d} prints (its {@code <...>} target annotations aside).
+ *
+ * <p>{@code Assembler.assemble(disassemble(p))} rebuilds every valid program byte for byte, and
+ * {@code Assembler.assembleSlots(disassemble(slots))} any slots at all. Where llvm-objdump's
+ * text would lose a field, this prints an extension the {@link Assembler} reads back:
  *
  * <ul>
- *   <li>local (bpf-to-bpf) call: {@code call pc+0x2} (llvm-objdump prints {@code call 0x2}, the
- *       same as helper 2);</li>
- *   <li>kfunc call: {@code call kfunc 0x4d} (with {@code , 0x1} when the offset names a module);</li>
- *   <li>wide load with a pseudo source: LLVM's own {@code ld_pseudo r1, SRC, IMM}, followed by
- *       {@code , HIGH} when the second slot's immediate is not zero;</li>
- *   <li>{@code LD_IND} with an immediate: {@code r0 = *(u16 *)skb[r3 + 0x4]};</li>
- *   <li>a slot that is no valid instruction (or whose text would not read back to the same
- *       bytes, such as one with reserved fields set): {@code .8byte 0x...}, the slot's 64-bit
- *       little-endian word, where llvm-objdump prints {@code <unknown>};</li>
- *   <li>32-bit atomics other than add in the {@code -mcpu=v3} spelling ({@code w2 = atomic_fetch_add((u32 *)(r1 + 0x4), w2)}),
- *       which llvm-objdump prints only when told the CPU version.</li>
+ *   <li>local (bpf-to-bpf) call: {@code call pc+0x2}, as the kernel's verifier log writes it
+ *       (llvm-objdump prints {@code call 0x2}, the same as helper 2);</li>
+ *   <li>kfunc call: {@code call kfunc 0x4d}, with {@code , 0x1} when the offset names a module's
+ *       BTF (llvm-objdump: {@code call 0x4d});</li>
+ *   <li>helper call with a negative id: {@code call helper -0x1} (a bare {@code call -0x1} is
+ *       how llvm-objdump shows an unresolved local call, and is read as one);</li>
+ *   <li>wide load with a pseudo source: LLVM's own {@code ld_pseudo\tr1, SRC, IMM}, followed by
+ *       {@code , HIGH} when the second slot's immediate is not zero (llvm-objdump drops it; it
+ *       is the offset of a map value reference);</li>
+ *   <li>{@code LD_IND} with an immediate: {@code r0 = *(u16 *)skb[r3 + 0x4]} (llvm-objdump
+ *       drops the immediate);</li>
+ *   <li>32-bit atomics other than a plain add, in the spelling llvm-objdump uses with
+ *       {@code --mcpu=v3} or later ({@code w2 = atomic_fetch_add((u32 *)(r1 + 0x4), w2)}):
+ *       without a CPU version it decodes them with the older table, as {@code <unknown>} or, for
+ *       a 32-bit fetch-add, as a plain {@code lock ... += r2};</li>
+ *   <li>a slot no instruction text describes (unknown opcode, reserved fields set, a lone half
+ *       of a wide load): {@code .8byte 0x...}, the slot's 64-bit little-endian word, followed by
+ *       a {@code # invalid: ...} comment saying why, where llvm-objdump prints
+ *       {@code <unknown>}.</li>
  * </ul>
  */
 public final class Disassembler {
     private Disassembler() {
     }
 
+    /** The listing of a valid program. */
     public static String disassemble(Program program) {
         return disassemble(program.slots());
     }
 
-    /** Works on any slots, valid or not; what cannot be decoded prints as {@code <unknown>}. */
+    /** The listing of any slots, valid or not; what no text describes prints as {@code .8byte}. */
     public static String disassemble(List<Instruction> slots) {
         StringBuilder out = new StringBuilder();
         for (int pc = 0; pc < slots.size(); pc++) {
             Instruction insn = slots.get(pc);
-            boolean wide = insn.isLddw() && pc + 1 < slots.size();
-            out.append(String.format("%8d:\t", pc));
-            appendBytes(out, insn);
-            if (wide) {
-                out.append(' ');
-                appendBytes(out, slots.get(pc + 1));
+            List<Instruction> covered = insn.isLddw() && pc + 1 < slots.size()
+                ? List.of(insn, slots.get(pc + 1)) : List.of(insn);
+            String text = covered.size() == 2 ? wideLoad(insn, covered.get(1)) : text(insn);
+            // Whatever the text would not read back to exactly (reserved bits, unknown opcodes,
+            // a broken wide load), the raw word says.
+            if (!readsBack(text, covered)) {
+                text = raw(insn) + "\t# " + whyRaw(insn, text);
+                covered = List.of(insn);
             }
-            String text = wide ? lddw(insn, slots.get(pc + 1)) : text(insn);
-            if (!readsBack(text, wide ? List.of(insn, slots.get(pc + 1)) : List.of(insn))) {
-                text = raw(insn);
-                wide = false;
+            out.append(String.format("%8d:\t", pc));
+            for (int i = 0; i < covered.size(); i++) {
+                out.append(i > 0 ? " " : "").append(bytes(covered.get(i)));
             }
             out.append('\t').append(text).append('\n');
-            if (wide) {
-                pc++;
-            }
+            pc += covered.size() - 1;
         }
         return out.toString();
     }
 
-    /** Whether the assembler turns {@code text} back into exactly {@code slots}. */
+    /**
+     * The LLVM-syntax text of one single-slot instruction (a wide load's first slot alone has
+     * none); {@code <unknown>} where no text describes it.
+     */
+    public static String text(Instruction insn) {
+        return switch (insn.cls()) {
+            case BPF_ALU, BPF_ALU64 -> alu(insn);
+            case BPF_JMP, BPF_JMP32 -> jump(insn);
+            case BPF_LDX -> load(insn);
+            case BPF_ST -> "*(" + type(insn.opcode()) + " *)" + mem(insn.dst(), insn.offset()) + " = " + Numbers.hex(insn.imm());
+            case BPF_STX -> mode(insn.opcode()) == BPF_ATOMIC ? atomic(insn) : store(insn);
+            default -> packetLoad(insn);
+        };
+    }
+
     private static boolean readsBack(String text, List<Instruction> slots) {
         try {
             return Assembler.assembleSlots(text).equals(slots);
@@ -70,42 +96,42 @@ public final class Disassembler {
         }
     }
 
-    /** The raw form of a slot no instruction text describes: its 64-bit little-endian word. */
-    private static String raw(Instruction insn) {
-        byte[] b = new byte[8];
-        io.ebpfjvm.core.isa.InstructionEncoder.encode(insn, b, 0);
-        return String.format(".8byte 0x%016x", java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
-    }
-
-    private static void appendBytes(StringBuilder out, Instruction insn) {
-        byte[] b = new byte[8];
-        io.ebpfjvm.core.isa.InstructionEncoder.encode(insn, b, 0);
-        for (int i = 0; i < 8; i++) {
-            if (i > 0) {
-                out.append(' ');
-            }
-            out.append(String.format("%02x", b[i] & 0xff));
+    /** A short reason for a raw slot, printed as a comment the assembler skips. */
+    private static String whyRaw(Instruction insn, String text) {
+        if (insn.isLddw() && !text.startsWith("r" + insn.dst() + " = ") && !text.startsWith("ld_pseudo")) {
+            return "invalid: wide load without its second slot";
         }
+        if (insn.isLddw()) {
+            return "invalid: wide load with a bad second slot or field";
+        }
+        return text.contains("<unknown>") ? "invalid: unknown opcode or operation"
+            : "invalid: register above r10 or reserved field set";
     }
 
-    private static String lddw(Instruction first, Instruction second) {
+    /** The slot as the 64-bit number whose little-endian bytes it is. */
+    private static String raw(Instruction insn) {
+        long word = insn.opcode() | (insn.src() << 4 | insn.dst()) << 8 | (insn.offset() & 0xffffL) << 16
+            | (long) insn.imm() << 32;
+        return String.format(".8byte 0x%016x", word);
+    }
+
+    private static String bytes(Instruction insn) {
+        byte[] b = new byte[8];
+        InstructionEncoder.encode(insn, b, 0);
+        StringBuilder out = new StringBuilder(23);
+        for (int i = 0; i < 8; i++) {
+            out.append(i > 0 ? " " : "").append(Character.forDigit(b[i] >> 4 & 0xf, 16)).append(Character.forDigit(b[i] & 0xf, 16));
+        }
+        return out.toString();
+    }
+
+    private static String wideLoad(Instruction first, Instruction second) {
         if (first.src() == BPF_PSEUDO_NONE) {
             return "r" + first.dst() + " = " + Numbers.hex(first.wideImmediate(second)) + " ll";
         }
-        String text = "ld_pseudo\tr" + first.dst() + ", " + Numbers.hex(first.src()) + ", " + Numbers.hex(first.imm());
-        return second.imm() == 0 ? text : text + ", " + Numbers.hex(second.imm());
-    }
-
-    /** The LLVM-syntax text of one single-slot instruction. */
-    public static String text(Instruction insn) {
-        return switch (insn.cls()) {
-            case BPF_ALU, BPF_ALU64 -> alu(insn);
-            case BPF_JMP, BPF_JMP32 -> jump(insn);
-            case BPF_LDX -> ldx(insn);
-            case BPF_ST -> "*(" + type(insn.opcode()) + " *)" + mem(insn.dst(), insn.offset()) + " = " + Numbers.hex(insn.imm());
-            case BPF_STX -> stx(insn);
-            default -> packetLoad(insn);
-        };
+        // llvm prints ld_pseudo's immediate as an unsigned 32-bit number.
+        String text = "ld_pseudo\tr" + first.dst() + ", " + Numbers.hex(first.src()) + ", " + Numbers.hex(first.imm() & 0xffffffffL);
+        return second.imm() == 0 ? text : text + ", " + Numbers.hex(second.imm() & 0xffffffffL);
     }
 
     private static String alu(Instruction insn) {
@@ -137,29 +163,18 @@ public final class Disassembler {
     }
 
     private static String jump(Instruction insn) {
-        int op = insn.op();
         boolean jmp32 = insn.cls() == BPF_JMP32;
-        switch (op) {
+        switch (insn.op()) {
             case BPF_JA:
                 return jmp32 ? "gotol " + signedHex(insn.imm()) : "goto " + signedHex(insn.offset());
             case BPF_EXIT:
                 return "exit";
             case BPF_CALL:
-                if (source(insn.opcode()) == BPF_X) {
-                    return "callx r" + insn.dst();
-                }
-                if (insn.src() == BPF_PSEUDO_CALL) {
-                    return "call pc" + signedHex(insn.imm());
-                }
-                if (insn.src() == BPF_PSEUDO_KFUNC_CALL) {
-                    return "call kfunc " + Numbers.hex(insn.imm()) + (insn.offset() != 0 ? ", " + Numbers.hex(insn.offset()) : "");
-                }
-                return "call " + Numbers.hex(insn.imm());
+                return call(insn);
             default:
                 break;
         }
-        String w = jmp32 ? "w" : "r";
-        String operator = switch (op) {
+        String operator = switch (insn.op()) {
             case BPF_JEQ -> "==";
             case BPF_JGT -> ">";
             case BPF_JGE -> ">=";
@@ -176,11 +191,24 @@ public final class Disassembler {
         if (operator == null) {
             return "<unknown>";
         }
+        String w = jmp32 ? "w" : "r";
         String rhs = source(insn.opcode()) == BPF_X ? w + insn.src() : Numbers.hex(insn.imm());
         return "if " + w + insn.dst() + " " + operator + " " + rhs + " goto " + signedHex(insn.offset());
     }
 
-    private static String ldx(Instruction insn) {
+    private static String call(Instruction insn) {
+        if (source(insn.opcode()) == BPF_X) {
+            return "callx r" + insn.dst();
+        }
+        return switch (insn.src()) {
+            case BPF_PSEUDO_CALL -> "call pc" + signedHex(insn.imm());
+            case BPF_PSEUDO_KFUNC_CALL ->
+                "call kfunc " + Numbers.hex(insn.imm()) + (insn.offset() != 0 ? ", " + Numbers.hex(insn.offset()) : "");
+            default -> (insn.imm() < 0 ? "call helper " : "call ") + Numbers.hex(insn.imm());
+        };
+    }
+
+    private static String load(Instruction insn) {
         String type = type(insn.opcode());
         if (mode(insn.opcode()) == BPF_MEMSX) {
             type = "s" + type.substring(1);
@@ -188,12 +216,13 @@ public final class Disassembler {
         return "r" + insn.dst() + " = *(" + type + " *)" + mem(insn.src(), insn.offset());
     }
 
-    private static String stx(Instruction insn) {
-        String type = type(insn.opcode());
-        if (mode(insn.opcode()) != BPF_ATOMIC) {
-            return "*(" + type + " *)" + mem(insn.dst(), insn.offset()) + " = r" + insn.src();
-        }
+    private static String store(Instruction insn) {
+        return "*(" + type(insn.opcode()) + " *)" + mem(insn.dst(), insn.offset()) + " = r" + insn.src();
+    }
+
+    private static String atomic(Instruction insn) {
         boolean w32 = size(insn.opcode()) == BPF_W;
+        String type = type(insn.opcode());
         String v = (w32 ? "w" : "r") + insn.src();
         String address = "r" + insn.dst() + (insn.offset() < 0 ? " - " : " + ") + Numbers.hex(Math.abs(insn.offset()));
         int aop = insn.imm();
@@ -223,7 +252,7 @@ public final class Disassembler {
             case "and" -> "&=";
             default -> "^=";
         };
-        // llvm-objdump (without -mcpu) names a 32-bit atomic add's operand as a 64-bit register.
+        // llvm-objdump (no --mcpu) names a 32-bit atomic add's operand as a 64-bit register.
         String operand = w32 && name.equals("add") ? "r" + insn.src() : v;
         return "lock *(" + type + " *)" + mem(insn.dst(), insn.offset()) + " " + operator + " " + operand;
     }

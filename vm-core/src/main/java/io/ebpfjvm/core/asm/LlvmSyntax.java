@@ -9,156 +9,114 @@ import java.util.regex.Pattern;
 import static io.ebpfjvm.core.isa.Opcodes.*;
 
 /**
- * Parses one instruction in the LLVM syntax, as {@code llvm-objdump -d} prints it, plus the
- * extensions {@link Disassembler} documents. Each form is one regular expression.
+ * Parses one instruction in the LLVM syntax, as {@code llvm-objdump -d} prints it (with or
+ * without {@code --mcpu}), plus the extensions {@link Disassembler} documents. Each form is one
+ * regular expression and one handler; register widths are checked the way LLVM's own
+ * assembler checks them ({@code w1 += w2}, never {@code w1 += r2}).
  */
 final class LlvmSyntax {
     private LlvmSyntax() {
     }
 
-    private static final String REG = "([rw])(\\d+)";
-    private static final String NUM = "([+-]?(?:0[xX][0-9a-fA-F]+|\\d+))";
-    private static final String MEM = "\\(r(\\d+) ([+-]) (0[xX][0-9a-fA-F]+|\\d+)\\)";
-    private static final String TARGET = "([+-](?:0[xX][0-9a-fA-F]+|\\d+)|[A-Za-z_.$][\\w.$]*)";
+    /** Adds the slots of one parsed instruction. */
+    private interface Handler {
+        void parse(Matcher m, Line line, List<Pending> out);
+    }
 
-    private static final Pattern GOTO_FORM = Pattern.compile("goto " + TARGET);
-    private static final Pattern GOTOL_FORM = Pattern.compile("gotol " + TARGET);
-    private static final Pattern CALLX_FORM = Pattern.compile("callx r(\\d+)");
-    private static final Pattern CALL_LOCAL_FORM = Pattern.compile("call pc" + TARGET);
-    private static final Pattern CALL_KFUNC_FORM = Pattern.compile("call kfunc " + NUM + "(?:, " + NUM + ")?");
-    private static final Pattern CALL_FORM = Pattern.compile("call " + NUM);
-    private static final Pattern COND_FORM = Pattern.compile("if " + REG + " (==|!=|>=|>|<=|<|s>=|s>|s<=|s<|&) (\\S+) goto " + TARGET);
-    private static final Pattern LOCK_FORM = Pattern.compile("lock \\*\\((u32|u64) \\*\\)" + MEM + " (\\+|\\||&|\\^)= " + REG);
-    private static final Pattern FETCH_FORM = Pattern.compile(REG + " = atomic_fetch_(add|or|and|xor)\\(\\((u32|u64) \\*\\)" + MEM + ", " + REG + "\\)");
-    private static final Pattern XCHG_FORM = Pattern.compile(REG + " = xchg(32_32|_64)\\(r(\\d+) ([+-]) (0[xX][0-9a-fA-F]+|\\d+), " + REG + "\\)");
-    private static final Pattern CMPXCHG_FORM = Pattern.compile(REG + " = cmpxchg(32_32|_64)\\(r(\\d+) ([+-]) (0[xX][0-9a-fA-F]+|\\d+), [rw]0, " + REG + "\\)");
-    private static final Pattern LD_SKB_FORM = Pattern.compile("r0 = \\*\\((u8|u16|u32) \\*\\)skb\\[(.+)]");
-    private static final Pattern STORE_FORM = Pattern.compile("\\*\\((u8|u16|u32|u64) \\*\\)" + MEM + " = (\\S+)");
-    private static final Pattern LOAD_FORM = Pattern.compile(REG + " = \\*\\((u8|u16|u32|u64|s8|s16|s32) \\*\\)" + MEM);
-    private static final Pattern LDDW_FORM = Pattern.compile("r(\\d+) = " + NUM + " ll");
-    private static final Pattern LD_PSEUDO_FORM = Pattern.compile("ld_pseudo\\s+r(\\d+), " + NUM + ", " + NUM + "(?:, " + NUM + ")?");
-    private static final Pattern END_FORM = Pattern.compile(REG + " = (le|be|bswap)(16|32|64) " + REG);
-    private static final Pattern NEG_FORM = Pattern.compile(REG + " = -" + REG);
-    private static final Pattern MOVSX_FORM = Pattern.compile(REG + " = \\((s8|s16|s32)\\)" + REG);
-    private static final Pattern ALU_FORM = Pattern.compile(REG + " (\\+|-|\\*|/|\\||&|<<|>>|%|\\^|s>>|s/|s%)?= (\\S+)");
+    private record Form(Pattern pattern, Handler handler) {
+    }
+
+    private static final String REG = "([rw]\\d+)";
+    private static final String NUM = "([+-]?(?:0[xX][0-9a-fA-F]+|\\d+))";
+    private static final String ADDR = "(r\\d+)\\s*([+-])\\s*(0[xX][0-9a-fA-F]+|\\d+)";
+    private static final String MEM = "\\(\\s*" + ADDR + "\\s*\\)";
+    private static final String TYPE = "\\*\\((u8|u16|u32|u64|s8|s16|s32) \\*\\)";
+    private static final String TARGET = "([+-](?:0[xX][0-9a-fA-F]+|\\d+)|[A-Za-z_.$][\\w.$]*)";
+    private static final String IDENT = "[A-Za-z_.$][\\w.$]*";
+    private static final String ALU_OP = "(\\+|-|\\*|/|\\||&|<<|>>|%|\\^|s>>|s/|s%)";
+
+    private static final List<Form> FORMS = List.of(
+        form("exit", (m, l, out) -> add(out, l, Instruction.of(EXIT, 0, 0, 0, 0))),
+        form("goto " + TARGET, (m, l, out) ->
+            out.add(Pending.target(Instruction.of(BPF_JMP | BPF_JA, 0, 0, 0, 0), m.group(1), false, l))),
+        form("gotol " + TARGET, (m, l, out) ->
+            out.add(Pending.target(Instruction.of(BPF_JMP32 | BPF_JA, 0, 0, 0, 0), m.group(1), true, l))),
+        form("callx " + REG, (m, l, out) -> add(out, l, Instruction.of(CALLX, Registers.parse(m.group(1), false, l), 0, 0, 0))),
+        form("call pc" + NUM, (m, l, out) ->
+            out.add(Pending.target(Instruction.of(CALL, 0, BPF_PSEUDO_CALL, 0, 0), m.group(1), true, l))),
+        form("call kfunc " + NUM + "(?:, " + NUM + ")?", LlvmSyntax::kfuncCall),
+        form("call " + NUM, LlvmSyntax::call),
+        form("call helper " + NUM, (m, l, out) ->
+            add(out, l, Instruction.of(CALL, 0, BPF_CALL_HELPER, 0, Numbers.imm32(m.group(1), l)))),
+        form("call (" + IDENT + ")", (m, l, out) ->
+            out.add(Pending.target(Instruction.of(CALL, 0, BPF_PSEUDO_CALL, 0, 0), m.group(1), true, l))),
+        form("if " + REG + " (==|!=|>=|>|<=|<|s>=|s>|s<=|s<|&) (\\S+) goto " + TARGET, LlvmSyntax::conditional),
+        form("lock \\*\\((u32|u64) \\*\\)" + MEM + " (\\+|\\||&|\\^)= " + REG, LlvmSyntax::lock),
+        form(REG + " = atomic_fetch_(add|or|and|xor)\\(\\((u32|u64) \\*\\)" + MEM + ", " + REG + "\\)", LlvmSyntax::fetch),
+        form(REG + " = xchg(32_32|_64)\\(" + ADDR + ", " + REG + "\\)", LlvmSyntax::xchg),
+        form(REG + " = cmpxchg(32_32|_64)\\(" + ADDR + ", " + REG + ", " + REG + "\\)", LlvmSyntax::cmpxchg),
+        form("r0 = \\*\\((u8|u16|u32) \\*\\)skb\\[([^\\]]+)]", LlvmSyntax::packetLoad),
+        form("\\*\\((u8|u16|u32|u64) \\*\\)" + MEM + " = (\\S+)", LlvmSyntax::store),
+        form(REG + " = " + TYPE + MEM, LlvmSyntax::load),
+        form(REG + " = " + NUM + " ll", LlvmSyntax::wideLoad),
+        form("ld_pseudo\\s+" + REG + ", " + NUM + ", " + NUM + "(?:, " + NUM + ")?", LlvmSyntax::pseudoLoad),
+        form(REG + " = (le|be|bswap)(16|32|64) " + REG, LlvmSyntax::byteSwap),
+        form(REG + " = -" + REG, LlvmSyntax::neg),
+        form(REG + " = \\((s8|s16|s32)\\)" + REG, LlvmSyntax::signExtendingMove),
+        form(REG + " " + ALU_OP + "?= (\\S+)", (m, l, out) -> alu(m.group(1), m.group(2), m.group(3), l, out)),
+        // "r1 = r1 s>> 3": the three-operand spelling of "r1 s>>= 3".
+        form(REG + " = " + REG + " " + ALU_OP + " (\\S+)", LlvmSyntax::threeOperandAlu));
+
+    private static Form form(String regex, Handler handler) {
+        return new Form(Pattern.compile(regex), handler);
+    }
 
     /** Whether a cleaned line is in this syntax rather than the uBPF one. */
     static boolean claims(String text) {
-        return text.startsWith("if ") || text.startsWith("goto") || text.startsWith("*(") || text.startsWith("lock *(")
-            || text.startsWith("callx ") || text.startsWith("ld_pseudo") || text.startsWith("call pc")
-            || text.startsWith("call kfunc") || text.matches("[rw]\\d+ .*");
+        if (text.startsWith("call ")) {
+            // Numbered calls read the same in both syntaxes; "call local f" and "call %r2" are uBPF's.
+            String target = text.substring(5);
+            return target.matches("(pc|kfunc |helper )?[+-]?\\d.*")
+                || target.matches(IDENT) && !target.equals("local") && !Registers.looksLikeRegister(target);
+        }
+        return text.equals("exit") || text.startsWith("if ") || text.startsWith("goto") || text.startsWith("*(")
+            || text.startsWith("lock *(") || text.startsWith("callx ") || text.startsWith("ld_pseudo")
+            || text.matches("[rw]\\d+ .*");
     }
 
     /** Adds the slots of one instruction to {@code out}. */
     static void parse(Line line, List<Pending> out) {
-        String t = line.text();
-        Matcher m;
-        if (t.equals("exit")) {
-            out.add(Pending.of(Instruction.of(EXIT, 0, 0, 0, 0), line));
-        } else if ((m = GOTO_FORM.matcher(t)).matches()) {
-            out.add(Pending.target(Instruction.of(BPF_JMP | BPF_JA, 0, 0, 0, 0), m.group(1), false, line));
-        } else if ((m = GOTOL_FORM.matcher(t)).matches()) {
-            out.add(Pending.target(Instruction.of(BPF_JMP32 | BPF_JA, 0, 0, 0, 0), m.group(1), true, line));
-        } else if ((m = CALLX_FORM.matcher(t)).matches()) {
-            out.add(Pending.of(Instruction.of(CALLX, reg(m.group(1), line), 0, 0, 0), line));
-        } else if ((m = CALL_LOCAL_FORM.matcher(t)).matches()) {
-            out.add(Pending.target(Instruction.of(CALL, 0, BPF_PSEUDO_CALL, 0, 0), m.group(1), true, line));
-        } else if ((m = CALL_KFUNC_FORM.matcher(t)).matches()) {
-            int off = m.group(2) == null ? 0 : Numbers.off16(m.group(2), line);
-            out.add(Pending.of(Instruction.of(CALL, 0, BPF_PSEUDO_KFUNC_CALL, off, Numbers.imm32(m.group(1), line)), line));
-        } else if ((m = CALL_FORM.matcher(t)).matches()) {
-            int imm = Numbers.imm32(m.group(1), line);
-            // A negative helper id cannot exist: llvm-objdump prints local calls this way.
-            int src = imm < 0 ? BPF_PSEUDO_CALL : BPF_CALL_HELPER;
-            out.add(Pending.of(Instruction.of(CALL, 0, src, 0, imm), line));
-        } else if ((m = COND_FORM.matcher(t)).matches()) {
-            out.add(conditional(m, line));
-        } else if ((m = LOCK_FORM.matcher(t)).matches()) {
-            int op = switch (m.group(5)) {
-                case "+" -> BPF_ADD;
-                case "|" -> BPF_OR;
-                case "&" -> BPF_AND;
-                default -> BPF_XOR;
-            };
-            out.add(atomic(m.group(1), m.group(2), m.group(3), m.group(4), m.group(7), op, line));
-        } else if ((m = FETCH_FORM.matcher(t)).matches()) {
-            int op = switch (m.group(3)) {
-                case "add" -> BPF_ADD;
-                case "or" -> BPF_OR;
-                case "and" -> BPF_AND;
-                default -> BPF_XOR;
-            };
-            sameRegister(m.group(2), m.group(9), line);
-            out.add(atomic(m.group(4), m.group(5), m.group(6), m.group(7), m.group(9), op | BPF_FETCH, line));
-        } else if ((m = XCHG_FORM.matcher(t)).matches()) {
-            sameRegister(m.group(2), m.group(8), line);
-            out.add(atomic(m.group(3).startsWith("32") ? "u32" : "u64", m.group(4), m.group(5), m.group(6), m.group(8),
-                BPF_XCHG, line));
-        } else if ((m = CMPXCHG_FORM.matcher(t)).matches()) {
-            if (!m.group(2).equals("0")) {
-                throw line.error("cmpxchg returns its old value in r0");
+        for (Form f : FORMS) {
+            Matcher m = f.pattern().matcher(line.text());
+            if (m.matches()) {
+                f.handler().parse(m, line, out);
+                return;
             }
-            out.add(atomic(m.group(3).startsWith("32") ? "u32" : "u64", m.group(4), m.group(5), m.group(6), m.group(8),
-                BPF_CMPXCHG, line));
-        } else if ((m = LD_SKB_FORM.matcher(t)).matches()) {
-            out.add(Pending.of(packetLoad(m.group(1), m.group(2).trim(), line), line));
-        } else if ((m = STORE_FORM.matcher(t)).matches()) {
-            int size = size(m.group(1));
-            int base = reg(m.group(2), line);
-            int off = offset(m.group(3), m.group(4), line);
-            String value = m.group(5);
-            if (value.matches("[rw]\\d+")) {
-                out.add(Pending.of(Instruction.of(BPF_STX | BPF_MEM | size, base, reg(value.substring(1), line), off, 0), line));
-            } else {
-                out.add(Pending.of(Instruction.of(BPF_ST | BPF_MEM | size, base, 0, off, Numbers.imm32(value, line)), line));
-            }
-        } else if ((m = LOAD_FORM.matcher(t)).matches()) {
-            String type = m.group(3);
-            int mode = type.startsWith("s") ? BPF_MEMSX : BPF_MEM;
-            out.add(Pending.of(Instruction.of(BPF_LDX | mode | size("u" + type.substring(1)), reg(m.group(2), line),
-                reg(m.group(4), line), offset(m.group(5), m.group(6), line), 0), line));
-        } else if ((m = LDDW_FORM.matcher(t)).matches()) {
-            addLddw(out, reg(m.group(1), line), BPF_PSEUDO_NONE, Numbers.imm64(m.group(2), line), line);
-        } else if ((m = LD_PSEUDO_FORM.matcher(t)).matches()) {
-            int src = Numbers.imm32(m.group(2), line);
-            if (src < 1 || src > 15) {
-                throw line.error("ld_pseudo source " + m.group(2) + ": expected 1..6");
-            }
-            long low = Numbers.imm32(m.group(3), line) & 0xffffffffL;
-            long high = m.group(4) == null ? 0 : Numbers.imm32(m.group(4), line);
-            addLddw(out, reg(m.group(1), line), src, high << 32 | low, line);
-        } else if ((m = END_FORM.matcher(t)).matches()) {
-            int dst = reg(m.group(2), line);
-            if (dst != reg(m.group(6), line)) {
-                throw line.error("byte swap works in place: expected the same register on both sides");
-            }
-            int opcode = switch (m.group(3)) {
-                case "le" -> BPF_ALU | BPF_END | BPF_TO_LE;
-                case "be" -> BPF_ALU | BPF_END | BPF_TO_BE;
-                default -> BPF_ALU64 | BPF_END;
-            };
-            out.add(Pending.of(Instruction.of(opcode, dst, 0, 0, Integer.parseInt(m.group(4))), line));
-        } else if ((m = NEG_FORM.matcher(t)).matches()) {
-            int dst = reg(m.group(2), line);
-            if (dst != reg(m.group(4), line)) {
-                throw line.error("neg works in place: expected the same register on both sides");
-            }
-            out.add(Pending.of(Instruction.of(aluClass(m.group(1)) | BPF_NEG, dst, 0, 0, 0), line));
-        } else if ((m = MOVSX_FORM.matcher(t)).matches()) {
-            int off = Integer.parseInt(m.group(3).substring(1));
-            out.add(Pending.of(Instruction.of(aluClass(m.group(1)) | BPF_MOV | BPF_X, reg(m.group(2), line),
-                reg(m.group(5), line), off, 0), line));
-        } else if ((m = ALU_FORM.matcher(t)).matches()) {
-            out.add(Pending.of(alu(m, line), line));
-        } else {
-            throw line.error("cannot parse '" + t + "' as an LLVM-syntax instruction");
         }
+        throw line.error("cannot read '" + line.text() + "' as an LLVM-syntax instruction"
+            + " (expected a form llvm-objdump prints, such as r0 = *(u32 *)(r1 + 0x4))");
     }
 
-    private static Pending conditional(Matcher m, Line line) {
-        String width = m.group(1);
-        int cls = width.equals("w") ? BPF_JMP32 : BPF_JMP;
-        int op = switch (m.group(3)) {
+    private static void add(List<Pending> out, Line line, Instruction insn) {
+        out.add(Pending.of(insn, line));
+    }
+
+    private static void call(Matcher m, Line line, List<Pending> out) {
+        int imm = Numbers.imm32(m.group(1), line);
+        // No helper has a negative id: llvm-objdump prints an unresolved local call so (call -0x1).
+        int src = imm < 0 ? BPF_PSEUDO_CALL : BPF_CALL_HELPER;
+        add(out, line, Instruction.of(CALL, 0, src, 0, imm));
+    }
+
+    private static void kfuncCall(Matcher m, Line line, List<Pending> out) {
+        int off = m.group(2) == null ? 0 : Numbers.off16(m.group(2), line);
+        add(out, line, Instruction.of(CALL, 0, BPF_PSEUDO_KFUNC_CALL, off, Numbers.imm32(m.group(1), line)));
+    }
+
+    private static void conditional(Matcher m, Line line, List<Pending> out) {
+        boolean w32 = Registers.is32(m.group(1));
+        int cls = w32 ? BPF_JMP32 : BPF_JMP;
+        int op = switch (m.group(2)) {
             case "==" -> BPF_JEQ;
             case "!=" -> BPF_JNE;
             case ">" -> BPF_JGT;
@@ -171,85 +129,212 @@ final class LlvmSyntax {
             case "s<=" -> BPF_JSLE;
             default -> BPF_JSET;
         };
-        int dst = reg(m.group(2), line);
-        String rhs = m.group(4);
-        Instruction insn;
-        if (rhs.matches("[rw]\\d+")) {
-            insn = Instruction.of(cls | op | BPF_X, dst, reg(rhs.substring(1), line), 0, 0);
-        } else {
-            insn = Instruction.of(cls | op | BPF_K, dst, 0, 0, Numbers.imm32(rhs, line));
+        int dst = Registers.parse(m.group(1), line);
+        String rhs = m.group(3);
+        Instruction insn = Registers.looksLikeRegister(rhs)
+            ? Instruction.of(cls | op | BPF_X, dst, Registers.parse(rhs, w32, line), 0, 0)
+            : Instruction.of(cls | op | BPF_K, dst, 0, 0, Numbers.imm32(rhs, line));
+        out.add(Pending.target(insn, m.group(4), false, line));
+    }
+
+    private static void lock(Matcher m, Line line, List<Pending> out) {
+        int op = switch (m.group(5)) {
+            case "+" -> BPF_ADD;
+            case "|" -> BPF_OR;
+            case "&" -> BPF_AND;
+            default -> BPF_XOR;
+        };
+        boolean w32 = m.group(1).equals("u32");
+        // A 32-bit lock takes wN, but llvm-objdump without --mcpu prints rN for the add.
+        int src = w32 ? Registers.parse(m.group(6), line) : Registers.parse(m.group(6), false, line);
+        add(out, line, atomic(w32, m.group(2), m.group(3), m.group(4), src, op, line));
+    }
+
+    private static void fetch(Matcher m, Line line, List<Pending> out) {
+        int op = switch (m.group(2)) {
+            case "add" -> BPF_ADD;
+            case "or" -> BPF_OR;
+            case "and" -> BPF_AND;
+            default -> BPF_XOR;
+        };
+        boolean w32 = m.group(3).equals("u32");
+        int src = returnsInSource(m.group(1), m.group(7), w32, line);
+        add(out, line, atomic(w32, m.group(4), m.group(5), m.group(6), src, op | BPF_FETCH, line));
+    }
+
+    private static void xchg(Matcher m, Line line, List<Pending> out) {
+        boolean w32 = m.group(2).startsWith("32");
+        int src = returnsInSource(m.group(1), m.group(6), w32, line);
+        add(out, line, atomic(w32, m.group(3), m.group(4), m.group(5), src, BPF_XCHG, line));
+    }
+
+    private static void cmpxchg(Matcher m, Line line, List<Pending> out) {
+        boolean w32 = m.group(2).startsWith("32");
+        if (Registers.parse(m.group(1), w32, line) != 0 || Registers.parse(m.group(6), w32, line) != 0) {
+            throw line.error("cmpxchg compares with and returns in r0: expected " + (w32 ? "w0" : "r0")
+                + " = cmpxchg" + m.group(2) + "(..., " + (w32 ? "w0" : "r0") + ", ...)");
         }
-        return Pending.target(insn, m.group(5), false, line);
+        int src = Registers.parse(m.group(7), w32, line);
+        add(out, line, atomic(w32, m.group(3), m.group(4), m.group(5), src, BPF_CMPXCHG, line));
     }
 
-    private static Pending atomic(String type, String base, String sign, String off, String src, int op, Line line) {
-        int size = type.equals("u32") ? BPF_W : BPF_DW;
-        return Pending.of(Instruction.of(BPF_STX | BPF_ATOMIC | size, reg(base, line), reg(src, line),
-            offset(sign, off, line), op), line);
+    /** Fetching atomics return the old value in their source register: both sides name it. */
+    private static int returnsInSource(String left, String right, boolean w32, Line line) {
+        int dst = Registers.parse(left, w32, line);
+        int src = Registers.parse(right, w32, line);
+        if (dst != src) {
+            throw line.error("an atomic fetch returns the old value in its source register: expected "
+                + right + " on the left, got " + left);
+        }
+        return src;
     }
 
-    private static Instruction packetLoad(String type, String operand, Line line) {
+    private static Instruction atomic(boolean w32, String base, String sign, String off, int src, int op, Line line) {
+        return Instruction.of(BPF_STX | BPF_ATOMIC | (w32 ? BPF_W : BPF_DW), Registers.parse(base, false, line), src,
+            offset(sign, off, line), op);
+    }
+
+    private static void packetLoad(Matcher m, Line line, List<Pending> out) {
+        int size = size(m.group(1));
+        String operand = m.group(2).trim();
+        if (Numbers.parse(operand) != null) {
+            add(out, line, Instruction.of(BPF_LD | BPF_ABS | size, 0, 0, 0, Numbers.imm32(operand, line)));
+            return;
+        }
+        Matcher ind = Pattern.compile("(r\\d+)(?:\\s*([+-])\\s*(\\S+))?").matcher(operand);
+        if (!ind.matches()) {
+            throw line.error("expected skb[OFFSET], skb[rN] or skb[rN + OFFSET], got skb[" + operand + "]");
+        }
+        long imm = 0;
+        if (ind.group(2) != null) {
+            Long magnitude = Numbers.parse(ind.group(3));
+            if (magnitude == null || magnitude < 0 || magnitude > 0xffffffffL) {
+                throw line.error("expected a 32-bit packet offset after " + ind.group(2) + ", got '" + ind.group(3) + "'");
+            }
+            imm = ind.group(2).equals("-") ? -magnitude : magnitude;
+        }
+        if (imm < Integer.MIN_VALUE || imm > 0xffffffffL) {
+            throw line.error("packet offset in skb[" + operand + "] does not fit in 32 bits");
+        }
+        add(out, line, Instruction.of(BPF_LD | BPF_IND | size, 0, Registers.parse(ind.group(1), false, line), 0, (int) imm));
+    }
+
+    private static void store(Matcher m, Line line, List<Pending> out) {
+        String type = m.group(1);
         int size = size(type);
-        Long abs = Numbers.parse(operand);
-        if (abs != null) {
-            return Instruction.of(BPF_LD | BPF_ABS | size, 0, 0, 0, Numbers.imm32(operand, line));
+        int base = Registers.parse(m.group(2), false, line);
+        int off = offset(m.group(3), m.group(4), line);
+        String value = m.group(5);
+        if (Registers.looksLikeRegister(value)) {
+            // wN is how llvm-objdump --mcpu=v3 and later print the source of a narrow store.
+            int src = type.equals("u64") ? Registers.parse(value, false, line) : Registers.parse(value, line);
+            add(out, line, Instruction.of(BPF_STX | BPF_MEM | size, base, src, off, 0));
+        } else {
+            add(out, line, Instruction.of(BPF_ST | BPF_MEM | size, base, 0, off, Numbers.imm32(value, line)));
         }
-        Matcher m = Pattern.compile("r(\\d+)(?: ([+-]) (\\S+))?").matcher(operand);
-        if (!m.matches()) {
-            throw line.error("expected skb[OFFSET] or skb[rN] or skb[rN + OFFSET], got skb[" + operand + "]");
-        }
-        long imm = m.group(2) == null ? 0 : Numbers.imm32(m.group(3), line);
-        if ("-".equals(m.group(2))) {
-            imm = -imm;
-        }
-        return Instruction.of(BPF_LD | BPF_IND | size, 0, reg(m.group(1), line), 0, (int) imm);
     }
 
-    private static Instruction alu(Matcher m, Line line) {
-        int cls = aluClass(m.group(1));
-        int dst = reg(m.group(2), line);
-        String operator = m.group(3) == null ? "" : m.group(3);
-        int off = 0;
-        int op = switch (operator) {
+    private static void load(Matcher m, Line line, List<Pending> out) {
+        String type = m.group(2);
+        boolean signExtend = type.startsWith("s");
+        // Narrow zero-extending loads may name the destination wN (llvm-objdump --mcpu=v3 and later).
+        boolean wOk = !signExtend && !type.equals("u64");
+        int dst = wOk ? Registers.parse(m.group(1), line) : Registers.parse(m.group(1), false, line);
+        int mode = signExtend ? BPF_MEMSX : BPF_MEM;
+        add(out, line, Instruction.of(BPF_LDX | mode | size("u" + type.substring(1)), dst,
+            Registers.parse(m.group(3), false, line), offset(m.group(4), m.group(5), line), 0));
+    }
+
+    private static void wideLoad(Matcher m, Line line, List<Pending> out) {
+        addWide(out, Registers.parse(m.group(1), false, line), BPF_PSEUDO_NONE, Numbers.imm64(m.group(2), line), line);
+    }
+
+    /** {@code ld_pseudo rD, SRC, IMM[, HIGH]}: a wide load with a pseudo source. */
+    private static void pseudoLoad(Matcher m, Line line, List<Pending> out) {
+        Long src = Numbers.parse(m.group(2));
+        if (src == null || src < 1 || src > 15) {
+            throw line.error("ld_pseudo source " + m.group(2) + ": expected 1..15 (1 map fd, 2 map value, 3 BTF id, "
+                + "4 function, 5 map index, 6 map index value)");
+        }
+        long low = Numbers.imm32(m.group(3), line) & 0xffffffffL;
+        long high = m.group(4) == null ? 0 : Numbers.imm32(m.group(4), line);
+        addWide(out, Registers.parse(m.group(1), false, line), (int) (long) src, high << 32 | low, line);
+    }
+
+    private static void addWide(List<Pending> out, int dst, int src, long value, Line line) {
+        for (Instruction slot : Instruction.lddw(dst, src, value)) {
+            add(out, line, slot);
+        }
+    }
+
+    private static void byteSwap(Matcher m, Line line, List<Pending> out) {
+        int dst = Registers.parse(m.group(1), false, line);
+        if (dst != Registers.parse(m.group(4), false, line)) {
+            throw line.error("a byte swap works in place: expected the same register on both sides");
+        }
+        int opcode = switch (m.group(2)) {
+            case "le" -> BPF_ALU | BPF_END | BPF_TO_LE;
+            case "be" -> BPF_ALU | BPF_END | BPF_TO_BE;
+            default -> BPF_ALU64 | BPF_END;
+        };
+        add(out, line, Instruction.of(opcode, dst, 0, 0, Integer.parseInt(m.group(3))));
+    }
+
+    private static void neg(Matcher m, Line line, List<Pending> out) {
+        boolean w32 = Registers.is32(m.group(1));
+        int dst = Registers.parse(m.group(1), line);
+        if (dst != Registers.parse(m.group(2), w32, line)) {
+            throw line.error("neg works in place: expected the same register on both sides");
+        }
+        add(out, line, Instruction.of(aluClass(w32) | BPF_NEG, dst, 0, 0, 0));
+    }
+
+    private static void signExtendingMove(Matcher m, Line line, List<Pending> out) {
+        boolean w32 = Registers.is32(m.group(1));
+        int bits = Integer.parseInt(m.group(2).substring(1));
+        if (w32 && bits == 32) {
+            throw line.error("a 32-bit move sign-extends from (s8) or (s16), not (s32)");
+        }
+        add(out, line, Instruction.of(aluClass(w32) | BPF_MOV | BPF_X, Registers.parse(m.group(1), line),
+            Registers.parse(m.group(3), w32, line), bits, 0));
+    }
+
+    private static void threeOperandAlu(Matcher m, Line line, List<Pending> out) {
+        if (!m.group(1).equals(m.group(2))) {
+            throw line.error("expected the destination as the first operand (" + m.group(1) + " = " + m.group(1)
+                + " " + m.group(3) + " ...), got " + m.group(2));
+        }
+        alu(m.group(1), m.group(3), m.group(4), line, out);
+    }
+
+    private static void alu(String dstText, String operator, String rhs, Line line, List<Pending> out) {
+        boolean w32 = Registers.is32(dstText);
+        int dst = Registers.parse(dstText, line);
+        String o = operator == null ? "" : operator;
+        int op = switch (o) {
             case "" -> BPF_MOV;
             case "+" -> BPF_ADD;
             case "-" -> BPF_SUB;
             case "*" -> BPF_MUL;
-            case "/" -> BPF_DIV;
+            case "/", "s/" -> BPF_DIV;
             case "|" -> BPF_OR;
             case "&" -> BPF_AND;
             case "<<" -> BPF_LSH;
             case ">>" -> BPF_RSH;
-            case "%" -> BPF_MOD;
+            case "%", "s%" -> BPF_MOD;
             case "^" -> BPF_XOR;
-            case "s>>" -> BPF_ARSH;
-            case "s/" -> BPF_DIV;
-            default -> BPF_MOD; // s%
+            default -> BPF_ARSH; // s>>
         };
-        if (operator.equals("s/") || operator.equals("s%")) {
-            off = 1;
-        }
-        String rhs = m.group(4);
-        if (rhs.matches("[rw]\\d+")) {
-            return Instruction.of(cls | op | BPF_X, dst, reg(rhs.substring(1), line), off, 0);
-        }
-        return Instruction.of(cls | op | BPF_K, dst, 0, off, Numbers.imm32(rhs, line));
+        int off = o.equals("s/") || o.equals("s%") ? 1 : 0; // signed division is marked by offset 1
+        int cls = aluClass(w32);
+        Instruction insn = Registers.looksLikeRegister(rhs)
+            ? Instruction.of(cls | op | BPF_X, dst, Registers.parse(rhs, w32, line), off, 0)
+            : Instruction.of(cls | op | BPF_K, dst, 0, off, Numbers.imm32(rhs, line));
+        add(out, line, insn);
     }
 
-    private static void addLddw(List<Pending> out, int dst, int src, long value, Line line) {
-        Instruction[] slots = Instruction.lddw(dst, src, value);
-        out.add(Pending.of(slots[0], line));
-        out.add(Pending.of(slots[1], line));
-    }
-
-    private static void sameRegister(String a, String b, Line line) {
-        if (!a.equals(b)) {
-            throw line.error("atomic fetch returns the old value in its source register: expected r" + b + " on the left");
-        }
-    }
-
-    private static int aluClass(String width) {
-        return width.equals("w") ? BPF_ALU : BPF_ALU64;
+    private static int aluClass(boolean w32) {
+        return w32 ? BPF_ALU : BPF_ALU64;
     }
 
     private static int size(String type) {
@@ -263,13 +348,5 @@ final class LlvmSyntax {
 
     private static int offset(String sign, String magnitude, Line line) {
         return Numbers.off16((sign.equals("-") ? "-" : "") + magnitude, line);
-    }
-
-    static int reg(String number, Line line) {
-        int r = Integer.parseInt(number);
-        if (r > 10) {
-            throw line.error("expected a register r0..r10, got r" + number);
-        }
-        return r;
     }
 }

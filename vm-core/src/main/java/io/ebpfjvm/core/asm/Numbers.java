@@ -5,7 +5,11 @@ final class Numbers {
     private Numbers() {
     }
 
-    /** Parses a number; returns null if {@code text} is not one. */
+    /**
+     * Parses a decimal or {@code 0x} hex number with an optional sign, as a 64-bit pattern:
+     * unsigned spellings up to 2^64-1 and signed ones down to -2^63. Returns null if
+     * {@code text} is no such number.
+     */
     static Long parse(String text) {
         String t = text.trim();
         boolean negative = false;
@@ -24,6 +28,9 @@ final class Numbers {
                 v = Long.parseUnsignedLong(t);
             } else {
                 return null;
+            }
+            if (negative && v < 0 && v != Long.MIN_VALUE) {
+                return null; // below -2^63: no 64-bit value
             }
             return negative ? -v : v;
         } catch (NumberFormatException e) {

@@ -31,7 +31,7 @@ final class UbpfSyntax {
     private static final Map<String, Integer> ATOMIC_OPS = Map.of(
         "add", BPF_ADD, "or", BPF_OR, "and", BPF_AND, "xor", BPF_XOR, "xchg", BPF_XCHG, "cmpxchg", BPF_CMPXCHG);
 
-    private static final Pattern MEMORY = Pattern.compile("\\[\\s*%?r(\\d+)\\s*(?:([+-])\\s*(\\S+?))?\\s*]");
+    private static final Pattern MEMORY = Pattern.compile("\\[\\s*(%?r\\d+)\\s*(?:([+-])\\s*(\\S+?))?\\s*]");
     private static final Pattern MOVSX = Pattern.compile("movsx(8|16|32)(32|64)");
     private static final Pattern ENDIAN = Pattern.compile("(le|be|bswap|swap)(16|32|64)");
     private static final Pattern LOAD_STORE = Pattern.compile("(ldxs|ldx|stx|st)(b|h|w|dw)");
@@ -64,6 +64,9 @@ final class UbpfSyntax {
             out.add(Pending.target(Instruction.of(BPF_JMP32 | BPF_JA, 0, 0, 0, 0), ops[0], true, line));
         } else if ((m = MOVSX.matcher(mnemonic)).matches()) {
             arity(ops, 2, line);
+            if (m.group(1).equals("32") && m.group(2).equals("32")) {
+                throw line.error("movsx3232 does not exist: a 32-bit move sign-extends from 8 or 16 bits");
+            }
             int cls = m.group(2).equals("64") ? BPF_ALU64 : BPF_ALU;
             out.add(Pending.of(Instruction.of(cls | BPF_MOV | BPF_X, reg(ops[0], line), reg(ops[1], line),
                 Integer.parseInt(m.group(1)), 0), line));
@@ -125,16 +128,16 @@ final class UbpfSyntax {
                 }
                 Matcher m = memoryOperand(ops[1], line);
                 int mode = kind.equals("ldxs") ? BPF_MEMSX : BPF_MEM;
-                return Instruction.of(BPF_LDX | mode | size, reg(ops[0], line), LlvmSyntax.reg(m.group(1), line), memOffset(m, line), 0);
+                return Instruction.of(BPF_LDX | mode | size, reg(ops[0], line), reg(m.group(1), line), memOffset(m, line), 0);
             }
             case "st" -> {
                 Matcher m = memoryOperand(ops[0], line);
-                return Instruction.of(BPF_ST | BPF_MEM | size, LlvmSyntax.reg(m.group(1), line), 0, memOffset(m, line),
+                return Instruction.of(BPF_ST | BPF_MEM | size, reg(m.group(1), line), 0, memOffset(m, line),
                     Numbers.imm32(ops[1], line));
             }
             default -> {
                 Matcher m = memoryOperand(ops[0], line);
-                return Instruction.of(BPF_STX | BPF_MEM | size, LlvmSyntax.reg(m.group(1), line), reg(ops[1], line), memOffset(m, line), 0);
+                return Instruction.of(BPF_STX | BPF_MEM | size, reg(m.group(1), line), reg(ops[1], line), memOffset(m, line), 0);
             }
         }
     }
@@ -148,6 +151,7 @@ final class UbpfSyntax {
         return Instruction.of(BPF_LD | BPF_IND | size, 0, reg(ops[0], line), 0, Numbers.imm32(ops[1], line));
     }
 
+    /** {@code call local NAME} and {@code call %rN}; numbered calls are read by {@link LlvmSyntax}. */
     private static Pending call(String rest, Line line) {
         if (rest.startsWith("local ")) {
             return Pending.target(Instruction.of(CALL, 0, BPF_PSEUDO_CALL, 0, 0), rest.substring(6).trim(), true, line);
@@ -155,15 +159,17 @@ final class UbpfSyntax {
         if (isRegister(rest)) {
             return Pending.of(Instruction.of(CALLX, reg(rest, line), 0, 0, 0), line);
         }
-        return Pending.of(Instruction.of(CALL, 0, BPF_CALL_HELPER, 0, Numbers.imm32(rest, line)), line);
+        throw line.error("expected call N (helper), call local NAME or call %rN, got 'call " + rest + "'");
     }
 
-    /** {@code lock [fetch] OP[32] [%rB+off], %rS}. */
+    /** {@code lock [fetch] OP[32] [%rB+off], %rS} (also {@code lock fetch_OP[32]}). */
     private static Pending atomic(String rest, Line line) {
         String[] words = rest.split("\\s+", 2);
-        boolean fetch = words[0].equals("fetch");
-        if (fetch) {
+        boolean fetch = words[0].equals("fetch") || words[0].startsWith("fetch_");
+        if (words[0].equals("fetch")) {
             words = words.length > 1 ? words[1].split("\\s+", 2) : new String[] {""};
+        } else if (fetch) {
+            words[0] = words[0].substring("fetch_".length()); // lock fetch_add: the same as lock fetch add
         }
         if (words.length < 2) {
             throw line.error("expected lock [fetch] OP [%rN+off], %rM");
@@ -180,7 +186,7 @@ final class UbpfSyntax {
         String[] ops = words[1].split("\\s*,\\s*");
         arity(ops, 2, line);
         Matcher m = memoryOperand(ops[0], line);
-        return Pending.of(Instruction.of(BPF_STX | BPF_ATOMIC | size, LlvmSyntax.reg(m.group(1), line), reg(ops[1], line),
+        return Pending.of(Instruction.of(BPF_STX | BPF_ATOMIC | size, reg(m.group(1), line), reg(ops[1], line),
             memOffset(m, line), op), line);
     }
 
@@ -200,15 +206,12 @@ final class UbpfSyntax {
     }
 
     private static boolean isRegister(String text) {
-        return text.trim().matches("%?r\\d+");
+        return Registers.looksLikeRegister(text);
     }
 
+    /** A register operand: {@code %r1}, or {@code r1} as uBPF also allows; never LLVM's {@code w1}. */
     private static int reg(String text, Line line) {
-        String t = text.trim();
-        if (!isRegister(t)) {
-            throw line.error("expected a register like %r1, got '" + t + "'");
-        }
-        return LlvmSyntax.reg(t.substring(t.indexOf('r') + 1), line);
+        return Registers.parse(text, false, line);
     }
 
     private static void arity(String[] ops, int n, Line line) {

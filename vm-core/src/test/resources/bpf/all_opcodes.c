@@ -1,0 +1,202 @@
+// Every instruction form of the ISA in one naked function, written in LLVM's inline-assembly
+// syntax, so the disassembler is compared with llvm-objdump-19 on each of them. The few forms
+// LLVM's assembler cannot spell (pseudo sources, kfunc and local calls, LD_IND with an offset)
+// are given as raw .8byte words: a word is the instruction's 8 bytes read as a little-endian
+// number, opcode in the low byte. Never meant to be loaded or run; jumps go to the next insn.
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+SEC("socket")
+__attribute__((naked)) int all_opcodes(void)
+{
+    asm volatile (
+        // ALU64: every operation with an immediate and a register source
+        "r1 += 3;"
+        "r1 += r2;"
+        "r1 -= 3;"
+        "r1 -= r2;"
+        "r1 *= 3;"
+        "r1 *= r2;"
+        "r1 /= 3;"
+        "r1 /= r2;"
+        "r1 |= 3;"
+        "r1 |= r2;"
+        "r1 &= 3;"
+        "r1 &= r2;"
+        "r1 <<= 3;"
+        "r1 <<= r2;"
+        "r1 >>= 3;"
+        "r1 >>= r2;"
+        "r1 %= 3;"
+        "r1 %= r2;"
+        "r1 ^= 3;"
+        "r1 ^= r2;"
+        "r1 = 3;"
+        "r1 = r2;"
+        "r1 s>>= 3;"
+        "r1 s>>= r2;"
+        "r1 = -r1;"
+        "r1 s/= -3;"
+        "r1 s/= r2;"
+        "r1 s%= -3;"
+        "r1 s%= r2;"
+        "r1 = (s8)r2;"
+        "r1 = (s16)r2;"
+        "r1 = (s32)r2;"
+        // ALU32: every operation with an immediate and a register source
+        "w1 += 3;"
+        "w1 += w2;"
+        "w1 -= 3;"
+        "w1 -= w2;"
+        "w1 *= 3;"
+        "w1 *= w2;"
+        "w1 /= 3;"
+        "w1 /= w2;"
+        "w1 |= 3;"
+        "w1 |= w2;"
+        "w1 &= 3;"
+        "w1 &= w2;"
+        "w1 <<= 3;"
+        "w1 <<= w2;"
+        "w1 >>= 3;"
+        "w1 >>= w2;"
+        "w1 %= 3;"
+        "w1 %= w2;"
+        "w1 ^= 3;"
+        "w1 ^= w2;"
+        "w1 = 3;"
+        "w1 = w2;"
+        "w1 s>>= 3;"
+        "w1 s>>= w2;"
+        "w1 = -w1;"
+        "w1 s/= -3;"
+        "w1 s/= w2;"
+        "w1 s%= -3;"
+        "w1 s%= w2;"
+        "w1 = (s8)w2;"
+        "w1 = (s16)w2;"
+        // Byte swaps
+        "r1 = le16 r1;"
+        "r1 = le32 r1;"
+        "r1 = le64 r1;"
+        "r1 = be16 r1;"
+        "r1 = be32 r1;"
+        "r1 = be64 r1;"
+        "r1 = bswap16 r1;"
+        "r1 = bswap32 r1;"
+        "r1 = bswap64 r1;"
+        // JMP: every condition with an immediate and a register
+        "if r1 == -5 goto +0;"
+        "if r1 == r2 goto +0;"
+        "if r1 != -5 goto +0;"
+        "if r1 != r2 goto +0;"
+        "if r1 > -5 goto +0;"
+        "if r1 > r2 goto +0;"
+        "if r1 >= -5 goto +0;"
+        "if r1 >= r2 goto +0;"
+        "if r1 < -5 goto +0;"
+        "if r1 < r2 goto +0;"
+        "if r1 <= -5 goto +0;"
+        "if r1 <= r2 goto +0;"
+        "if r1 s> -5 goto +0;"
+        "if r1 s> r2 goto +0;"
+        "if r1 s>= -5 goto +0;"
+        "if r1 s>= r2 goto +0;"
+        "if r1 s< -5 goto +0;"
+        "if r1 s< r2 goto +0;"
+        "if r1 s<= -5 goto +0;"
+        "if r1 s<= r2 goto +0;"
+        "if r1 & -5 goto +0;"
+        "if r1 & r2 goto +0;"
+        // JMP32: every condition with an immediate and a register
+        "if w1 == -5 goto +0;"
+        "if w1 == w2 goto +0;"
+        "if w1 != -5 goto +0;"
+        "if w1 != w2 goto +0;"
+        "if w1 > -5 goto +0;"
+        "if w1 > w2 goto +0;"
+        "if w1 >= -5 goto +0;"
+        "if w1 >= w2 goto +0;"
+        "if w1 < -5 goto +0;"
+        "if w1 < w2 goto +0;"
+        "if w1 <= -5 goto +0;"
+        "if w1 <= w2 goto +0;"
+        "if w1 s> -5 goto +0;"
+        "if w1 s> w2 goto +0;"
+        "if w1 s>= -5 goto +0;"
+        "if w1 s>= w2 goto +0;"
+        "if w1 s< -5 goto +0;"
+        "if w1 s< w2 goto +0;"
+        "if w1 s<= -5 goto +0;"
+        "if w1 s<= w2 goto +0;"
+        "if w1 & -5 goto +0;"
+        "if w1 & w2 goto +0;"
+        "goto +0;"
+        "gotol +0;"
+        // Loads, sign-extending loads, stores of an immediate and of a register
+        "r1 = *(u8 *)(r2 - 4);"
+        "r1 = *(u16 *)(r2 - 4);"
+        "r1 = *(u32 *)(r2 - 4);"
+        "r1 = *(u64 *)(r2 - 4);"
+        "r1 = *(s8 *)(r2 - 4);"
+        "r1 = *(s16 *)(r2 - 4);"
+        "r1 = *(s32 *)(r2 - 4);"
+        "*(u8 *)(r10 - 8) = -1;"
+        "*(u16 *)(r10 - 8) = -1;"
+        "*(u32 *)(r10 - 8) = -1;"
+        "*(u64 *)(r10 - 8) = -1;"
+        "*(u8 *)(r10 - 8) = r1;"
+        "*(u16 *)(r10 - 8) = r1;"
+        "*(u32 *)(r10 - 8) = r1;"
+        "*(u64 *)(r10 - 8) = r1;"
+        // Atomics, 64 and 32 bits
+        "lock *(u64 *)(r10 - 8) += r1;"
+        "lock *(u64 *)(r10 - 8) |= r1;"
+        "lock *(u64 *)(r10 - 8) &= r1;"
+        "lock *(u64 *)(r10 - 8) ^= r1;"
+        "r1 = atomic_fetch_add((u64 *)(r10 - 8), r1);"
+        "r1 = atomic_fetch_or((u64 *)(r10 - 8), r1);"
+        "r1 = atomic_fetch_and((u64 *)(r10 - 8), r1);"
+        "r1 = atomic_fetch_xor((u64 *)(r10 - 8), r1);"
+        "r1 = xchg_64(r10 - 8, r1);"
+        "r0 = cmpxchg_64(r10 - 8, r0, r1);"
+        "lock *(u32 *)(r10 - 8) += w1;"
+        "lock *(u32 *)(r10 - 8) |= w1;"
+        "lock *(u32 *)(r10 - 8) &= w1;"
+        "lock *(u32 *)(r10 - 8) ^= w1;"
+        "w1 = atomic_fetch_add((u32 *)(r10 - 8), w1);"
+        "w1 = atomic_fetch_or((u32 *)(r10 - 8), w1);"
+        "w1 = atomic_fetch_and((u32 *)(r10 - 8), w1);"
+        "w1 = atomic_fetch_xor((u32 *)(r10 - 8), w1);"
+        "w1 = xchg32_32(r10 - 8, w1);"
+        "w0 = cmpxchg32_32(r10 - 8, w0, w1);"
+        // Legacy packet loads
+        "r0 = *(u8 *)skb[12];"
+        "r0 = *(u16 *)skb[12];"
+        "r0 = *(u32 *)skb[12];"
+        "r0 = *(u8 *)skb[r2];"
+        "r0 = *(u16 *)skb[r2];"
+        "r0 = *(u32 *)skb[r2];"
+        "r1 = 0x1122334455667788 ll;"
+        "call 1;"
+        "callx r2;"
+        // Calls and packet loads LLVM's assembler cannot write
+        ".8byte 0x0000000100001085;" // local call, imm +1 (src 1)
+        ".8byte 0x0000004d00002085;" // kfunc call 0x4d (src 2)
+        ".8byte 0x0000004d00012085;" // kfunc call 0x4d in module BTF 1 (offset 1)
+        ".8byte 0x0000000400002048;" // LD_IND with an offset: r0 = *(u16 *)skb[r2 + 0x4]
+        ".8byte 0xfffffffc00002040;" // LD_IND with a negative offset: r0 = *(u32 *)skb[r2 - 0x4]
+        // Wide loads with pseudo sources 1..6: map fd, map value (+ offset 0x10 in the
+        // second slot), BTF id, function (imm +1: the next wide load), map index,
+        // map index value
+        ".8byte 0x0000000300001118; .8byte 0x0000000000000000;" // r1: map fd 3
+        ".8byte 0x0000000300002118; .8byte 0x0000001000000000;" // r1: map value of map fd 3, offset 0x10
+        ".8byte 0x0000000700003118; .8byte 0x0000000000000000;" // r1: BTF id 7
+        ".8byte 0x0000000100004118; .8byte 0x0000000000000000;" // r1: function at the next instruction (imm +1)
+        ".8byte 0x0000000000005118; .8byte 0x0000000000000000;" // r1: map index 0
+        ".8byte 0x0000000100006118; .8byte 0x0000000800000000;" // r1: map index 1, value offset 8
+        "exit;"
+    );
+}
+
+char LICENSE[] SEC("license") = "GPL";
