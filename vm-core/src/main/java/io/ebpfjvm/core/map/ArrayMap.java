@@ -2,27 +2,34 @@ package io.ebpfjvm.core.map;
 
 import io.ebpfjvm.core.loader.MapSpec;
 
-import java.util.Arrays;
-
 /**
- * {@code ARRAY}, {@code PERCPU_ARRAY} and {@code PROG_ARRAY}: u32 index keys, every element
- * always present (zero-initialised), no delete. Per-CPU arrays keep one row per CPU:
- * element {@code i} of CPU {@code c} is at {@code (c * max_entries + i) * stride}.
+ * {@code BPF_MAP_TYPE_ARRAY}: u32 index keys {@code 0 .. max_entries-1}; every element always
+ * exists (zero at creation) and cannot be deleted. Element {@code i} is at
+ * {@code i * stride} of {@link #values()}. Updates overwrite the element in place (each
+ * aligned 8-byte word whole), as the kernel's do; lookups take no lock at all.
+ *
+ * <p>Also the base of {@link PerCpuArrayMap} (one copy per CPU) and {@link ProgArrayMap}.
  */
-public final class ArrayMap extends BpfMap {
+public sealed class ArrayMap extends BpfMap permits PerCpuArrayMap, ProgArrayMap {
     private final byte[] values;
-    private final boolean perCpu;
-    /** For program arrays: which slots hold a program. */
-    private final boolean[] present;
+    /** Copies of each element: 1, or the CPU count for per-CPU arrays. */
+    final int cpus;
 
-    ArrayMap(MapSpec spec, boolean perCpu) {
-        super(spec);
-        this.perCpu = perCpu;
-        this.values = new byte[Math.multiplyExact(Math.multiplyExact(spec.maxEntries(), stride), perCpu ? Cpus.COUNT : 1)];
-        this.present = type() == MapType.PROG_ARRAY ? new boolean[spec.maxEntries()] : null;
-        if (spec.initialData() != null) {
-            System.arraycopy(spec.initialData(), 0, values, 0, Math.min(spec.initialData().length, spec.valueSize()));
-        }
+    ArrayMap(MapDefinition definition, MapSpec spec) {
+        this(definition, spec, 1);
+    }
+
+    /** {@code copies} 0 allocates no value storage (program arrays keep theirs elsewhere). */
+    ArrayMap(MapDefinition definition, MapSpec spec, int copies) {
+        super(definition, spec);
+        this.cpus = Math.max(1, copies);
+        // bounded by MapDefinition.MAX_STORAGE_BYTES, so it fits an int
+        this.values = new byte[Math.toIntExact((long) maxEntries * stride * copies)];
+    }
+
+    /** Copies a global-data section's contents into element 0. */
+    void initialise(byte[] data) {
+        System.arraycopy(data, 0, values, 0, Math.min(data.length, valueSize));
     }
 
     @Override
@@ -30,114 +37,111 @@ public final class ArrayMap extends BpfMap {
         return values;
     }
 
-    private int index(byte[] key, int off) {
-        long i = u32(key, off) & 0xffffffffL;
-        return i < spec.maxEntries() ? (int) i : -1;
+    @Override
+    public int size() {
+        return maxEntries;
     }
 
-    private int at(int index, int cpu) {
-        return (perCpu ? cpu * spec.maxEntries() + index : index) * stride;
+    /** The element index a u32 key names, or -1 when it is out of range. */
+    final int index(byte[] key, int offset) {
+        long i = Integer.toUnsignedLong(Words.u32(key, offset));
+        return i < maxEntries ? (int) i : -1;
+    }
+
+    /** Where CPU {@code cpu}'s copy of element {@code index} starts: a CPU's copies of one element are adjacent. */
+    final int at(int index, int cpu) {
+        return (index * cpus + cpu) * stride;
+    }
+
+    private int callerCpu() {
+        return cpus == 1 ? 0 : Cpus.current();
     }
 
     @Override
-    public int lookup(byte[] key, int keyOffset) {
+    public int lookupSlot(byte[] key, int keyOffset) {
         int i = index(key, keyOffset);
-        if (i < 0 || (present != null && !present[i])) {
-            return -1;
+        return i < 0 ? -1 : at(i, callerCpu());
+    }
+
+    @Override
+    long store(byte[] key, int keyOffset, byte[] value, int valueOffset, long flags) {
+        long r = check(key, keyOffset, flags);
+        if (r < 0) {
+            return r;
         }
-        return at(i, perCpu ? Cpus.current() : 0);
+        Words.copyIn(value, valueOffset, values, at((int) r, callerCpu()), valueSize);
+        return 0;
     }
 
-    @Override
-    public long update(byte[] key, int keyOffset, byte[] value, int valueOffset, long flags) {
-        int i = index(key, keyOffset);
-        if (flags > Errno.BPF_EXIST || flags < 0) {
+    /** The kernel's checks in its order; the element index, or a negated errno. */
+    private long check(byte[] key, int keyOffset, long flags) {
+        if (Long.compareUnsigned(flags & ~Errno.BPF_F_LOCK, Errno.BPF_EXIST) > 0) {
             return -Errno.EINVAL;
         }
+        int i = index(key, keyOffset);
         if (i < 0) {
             return -Errno.E2BIG;
         }
-        if (flags == Errno.BPF_NOEXIST) {
+        if ((flags & Errno.BPF_NOEXIST) != 0) {
             return -Errno.EEXIST;
         }
-        System.arraycopy(value, valueOffset, values, at(i, perCpu ? Cpus.current() : 0), spec.valueSize());
-        if (present != null) {
-            present[i] = true;
+        if ((flags & Errno.BPF_F_LOCK) != 0) {
+            return -Errno.EINVAL;
+        }
+        return i;
+    }
+
+    @Override
+    long hostUpdate(byte[] key, byte[] value, long flags) {
+        long r = check(key, 0, flags);
+        if (r < 0) {
+            return r;
+        }
+        for (int c = 0; c < cpus; c++) {
+            Words.copyIn(value, c * stride, values, at((int) r, c), valueSize);
         }
         return 0;
     }
 
     @Override
-    protected long hostUpdate(byte[] key, byte[] value, long flags) {
-        if (!perCpu) {
-            return update(key, 0, value, 0, flags);
-        }
+    byte[] copyOf(byte[] key) {
         int i = index(key, 0);
         if (i < 0) {
-            return -Errno.E2BIG;
-        }
-        if (flags == Errno.BPF_NOEXIST) {
-            return -Errno.EEXIST;
-        }
-        for (int c = 0; c < Cpus.COUNT; c++) {
-            System.arraycopy(value, c * stride, values, at(i, c), spec.valueSize());
-        }
-        return 0;
-    }
-
-    @Override
-    public int hostValueSize() {
-        return perCpu ? stride * Cpus.COUNT : spec.valueSize();
-    }
-
-    @Override
-    public byte[] get(byte[] key) {
-        checkKey(key);
-        int i = index(key, 0);
-        if (i < 0 || (present != null && !present[i])) {
             return null;
         }
-        if (!perCpu) {
-            return Arrays.copyOfRange(values, at(i, 0), at(i, 0) + spec.valueSize());
-        }
         byte[] out = new byte[hostValueSize()];
-        for (int c = 0; c < Cpus.COUNT; c++) {
-            System.arraycopy(values, at(i, c), out, c * stride, spec.valueSize());
+        for (int c = 0; c < cpus; c++) {
+            Words.copyOut(values, at(i, c), out, c * stride, valueSize);
         }
         return out;
     }
 
+    /** Array elements cannot be deleted: always {@code -EINVAL}, as in the kernel. */
     @Override
-    public long delete(byte[] key, int keyOffset) {
-        if (present == null) {
-            return -Errno.EINVAL;
+    long erase(byte[] key, int keyOffset) {
+        return -Errno.EINVAL;
+    }
+
+    /** Index order; a missing or out-of-range key restarts at 0, as the kernel's does. */
+    @Override
+    public long nextKey(byte[] key, int keyOffset, byte[] next, int nextOffset) {
+        long i = key == null ? -1 : Integer.toUnsignedLong(Words.u32(key, keyOffset));
+        if (i < 0 || i >= maxEntries) {
+            Words.putU32(next, nextOffset, 0);
+            return 0;
         }
-        int i = index(key, keyOffset);
-        if (i < 0 || !present[i]) {
+        if (i == maxEntries - 1) {
             return -Errno.ENOENT;
         }
-        present[i] = false;
+        Words.putU32(next, nextOffset, (int) i + 1);
         return 0;
     }
 
-    @Override
-    public boolean nextKey(byte[] key, byte[] out) {
-        long next = key == null ? 0 : (u32(key, 0) & 0xffffffffL) + 1;
-        if (key != null && (u32(key, 0) & 0xffffffffL) >= spec.maxEntries()) {
-            next = 0;
-        }
-        if (next >= spec.maxEntries()) {
-            return false;
-        }
-        putU32(out, 0, (int) next);
-        return true;
-    }
-
-    /** For program arrays: the program id stored at {@code index}, or -1. */
+    /**
+     * For program arrays, the program index stored at {@code index} (the target of
+     * {@code bpf_tail_call}), else -1; -1 for every other array.
+     */
     public int program(long index) {
-        if (present == null || index < 0 || index >= spec.maxEntries() || !present[(int) index]) {
-            return -1;
-        }
-        return u32(values, (int) index * stride);
+        return -1;
     }
 }

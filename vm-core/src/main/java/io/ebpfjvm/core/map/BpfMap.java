@@ -3,110 +3,123 @@ package io.ebpfjvm.core.map;
 import io.ebpfjvm.core.error.EbpfException;
 import io.ebpfjvm.core.loader.MapSpec;
 
+import java.util.Objects;
 import java.util.function.BiConsumer;
 
 /**
- * A live map. Values live in one flat preallocated array, {@link #values()}, each at a
- * multiple of {@link #valueStride()} (the value size rounded up to 8, as the kernel lays
- * preallocated elements out); a lookup answers with an index into that array, which the VM
- * turns into a pointer the program can read and write, and allocates nothing.
+ * A live BPF map with the kernel's semantics. Values live in one flat preallocated array,
+ * {@link #values()}, each at a multiple of {@link #valueStride()} (the value size rounded up
+ * to 8, as the kernel lays preallocated elements out); a program-side lookup answers with a
+ * byte index into that array, which the VM turns into the pointer
+ * {@code (map region, index)}, and allocates nothing.
  *
- * <p>Operations return 0 or a negated kernel errno ({@link Errno}), as the map helpers do.
- * All maps are safe for concurrent use by any number of program threads and Java threads.
- * A failed update changes nothing.
+ * <p>Two sets of operations:
+ * <ul>
+ *   <li>program side ({@code bpf_map_*_elem} helpers): {@link #lookupSlot}, {@link #update(byte[], int, byte[], int, long)},
+ *       {@link #delete(byte[], int)}; keys and values are read from the caller's array at an offset, results are
+ *       0 or a negated kernel errno ({@link Errno}); per-CPU maps act on the calling thread's CPU ({@link Cpus});</li>
+ *   <li>host side ({@code bpf} syscall): {@link #lookup(byte[])}, {@link #update(byte[], byte[], long)},
+ *       {@link #put}, {@link #remove}, {@link #nextKey(byte[], int, byte[], int)}, {@link #forEach}; values are in
+ *       user-space layout ({@link #hostValueSize()} bytes: every CPU's copy for per-CPU maps).</li>
+ * </ul>
+ *
+ * <p>Every map is safe for any number of program threads and Java threads at once. A failed
+ * update changes nothing. Structural changes (insert, delete, eviction) take the map's lock;
+ * lookups do not (they read optimistically and retry under the lock if a writer interfered).
+ * Value bytes: each naturally aligned 8-byte word of a value is written whole; a value as a
+ * whole is replaced atomically (copy-on-write, a reader sees all old or all new) for hash,
+ * LRU and LPM maps, and overwritten in place (readers may see a mix of old and new words)
+ * for arrays and per-CPU maps, which is what the kernel does too. Values a program changes
+ * through its pointer are plain memory: use atomic instructions for counters.
  */
-public abstract class BpfMap {
-    /** Most bytes one map may preallocate; a hostile declaration cannot exhaust memory. */
-    public static final long MAX_BYTES = 1L << 30;
+public abstract sealed class BpfMap permits ArrayMap, HashMap, LpmTrieMap, RingBufMap {
+    private final MapDefinition definition;
+    private final MapSpec spec;
+    final int keySize;
+    final int valueSize;
+    final int maxEntries;
+    final int stride;
 
-    protected final MapSpec spec;
-    protected final int stride;
-
-    protected BpfMap(MapSpec spec) {
+    BpfMap(MapDefinition definition, MapSpec spec) {
+        this.definition = definition;
         this.spec = spec;
-        this.stride = (spec.valueSize() + 7) & ~7;
+        this.keySize = definition.keySize();
+        this.valueSize = definition.valueSize();
+        this.maxEntries = definition.maxEntries();
+        this.stride = definition.valueStride();
     }
 
-    /** Creates an empty map of the declared type, checking the declaration as the kernel's map_create does. */
+    /**
+     * Creates an empty map.
+     *
+     * @throws MapCreateException when the kernel would refuse the definition (already checked when it was built)
+     */
+    public static BpfMap create(MapDefinition definition) {
+        MapSpec spec = new MapSpec(definition.name(), definition.type().id(), definition.keySize(), definition.valueSize(),
+            definition.maxEntries(), definition.flags(), 0, 0, null, definition.readOnlyForPrograms());
+        return create(definition, spec);
+    }
+
+    /**
+     * Creates the map a loaded object declares; a global-data map ({@code .data}, {@code .rodata},
+     * {@code .bss}) starts with the section's contents in element 0.
+     *
+     * @throws MapCreateException when the type is not implemented or the kernel would refuse the declaration
+     */
     public static BpfMap create(MapSpec spec) {
-        MapType type = MapType.of(spec.type());
-        if (type == null) {
-            throw new EbpfException("map '" + spec.name() + "': type " + spec.type() + " is not supported (supported: "
-                + java.util.Arrays.toString(MapType.values()) + ")");
+        BpfMap map = create(MapDefinition.of(spec), spec);
+        if (spec.initialData() != null) {
+            if (!(map instanceof ArrayMap array) || map.type() != MapType.ARRAY) {
+                throw new MapCreateException(Errno.EINVAL, map.describe() + ": only arrays take initial data");
+            }
+            array.initialise(spec.initialData());
         }
-        if (spec.maxEntries() <= 0) {
-            throw invalid(spec, "max_entries " + spec.maxEntries() + ", expected at least 1");
-        }
-        if (type != MapType.RINGBUF && (spec.valueSize() <= 0 || spec.valueSize() > (1 << 20))) {
-            throw invalid(spec, "value_size " + spec.valueSize() + ", expected 1..1048576");
-        }
-        long perEntry = type == MapType.RINGBUF ? 1 : ((spec.valueSize() + 7L) & ~7L) + Math.max(0, spec.keySize());
-        long cpus = type == MapType.PERCPU_ARRAY || type == MapType.PERCPU_HASH ? Cpus.COUNT : 1;
-        if ((long) spec.maxEntries() * perEntry * cpus > MAX_BYTES) {
-            throw invalid(spec, "max_entries " + spec.maxEntries() + " x value_size " + spec.valueSize()
-                + " needs more than " + (MAX_BYTES >> 20) + " MiB");
-        }
-        return switch (type) {
-            case ARRAY, PERCPU_ARRAY -> {
-                requireKey(spec, 4);
-                yield new ArrayMap(spec, type == MapType.PERCPU_ARRAY);
-            }
-            case PROG_ARRAY -> {
-                requireKey(spec, 4);
-                if (spec.valueSize() != 4) {
-                    throw invalid(spec, "value_size " + spec.valueSize() + ", expected 4 (a program id)");
-                }
-                yield new ArrayMap(spec, false);
-            }
-            case HASH, LRU_HASH, PERCPU_HASH -> {
-                if (spec.keySize() <= 0 || spec.keySize() > 512) {
-                    throw invalid(spec, "key_size " + spec.keySize() + ", expected 1..512");
-                }
-                yield new HashTableMap(spec, type == MapType.LRU_HASH, type == MapType.PERCPU_HASH);
-            }
-            case LPM_TRIE -> {
-                if (spec.keySize() < 5 || spec.keySize() > 4 + 256) {
-                    throw invalid(spec, "key_size " + spec.keySize() + ", expected 5..260 (u32 prefixlen + data)");
-                }
-                if ((spec.flags() & 1) == 0) {
-                    throw invalid(spec, "LPM tries need map_flags BPF_F_NO_PREALLOC, as in the kernel");
-                }
-                yield new LpmTrieMap(spec);
-            }
-            case RINGBUF -> {
-                int size = spec.maxEntries();
-                if (spec.keySize() != 0 || spec.valueSize() != 0 || Integer.bitCount(size) != 1 || size % 4096 != 0) {
-                    throw invalid(spec, "ring buffers need key_size 0, value_size 0 and max_entries a power of 2"
-                        + " multiple of 4096, got " + spec.keySize() + "/" + spec.valueSize() + "/" + size);
-                }
-                yield new RingBufMap(spec);
-            }
+        return map;
+    }
+
+    private static BpfMap create(MapDefinition d, MapSpec spec) {
+        return switch (d.type()) {
+            case ARRAY -> new ArrayMap(d, spec);
+            case PERCPU_ARRAY -> new PerCpuArrayMap(d, spec);
+            case PROG_ARRAY -> new ProgArrayMap(d, spec);
+            case HASH -> new HashMap(d, spec);
+            case PERCPU_HASH -> new PerCpuHashMap(d, spec);
+            case LRU_HASH -> new LruHashMap(d, spec);
+            case LPM_TRIE -> new LpmTrieMap(d, spec);
+            case RINGBUF -> new RingBufMap(d, spec);
         };
     }
 
-    private static void requireKey(MapSpec spec, int size) {
-        if (spec.keySize() != size) {
-            throw invalid(spec, "key_size " + spec.keySize() + ", expected " + size);
-        }
+    public MapDefinition definition() {
+        return definition;
     }
 
-    static EbpfException invalid(MapSpec spec, String what) {
-        return new EbpfException("map '" + spec.name() + "' (" + MapType.of(spec.type()).kernelName() + "): " + what);
-    }
-
+    /** The declaration this map was created from (synthesised for maps created from a {@link MapDefinition}). */
     public MapSpec spec() {
         return spec;
     }
 
     public String name() {
-        return spec.name();
+        return definition.name();
     }
 
     public MapType type() {
-        return MapType.of(spec.type());
+        return definition.type();
     }
 
-    /** The flat value storage. */
+    public int keySize() {
+        return keySize;
+    }
+
+    public int valueSize() {
+        return valueSize;
+    }
+
+    public int maxEntries() {
+        return maxEntries;
+    }
+
+    /** The flat value storage, the array behind this map's memory region. */
     public abstract byte[] values();
 
     /** Distance between consecutive values in {@link #values()}. */
@@ -114,71 +127,142 @@ public abstract class BpfMap {
         return stride;
     }
 
-    /**
-     * Index in {@link #values()} of the value stored under {@code key} (for per-CPU maps, the
-     * calling thread's CPU's copy), or -1.
-     */
-    public abstract int lookup(byte[] key, int keyOffset);
+    /** How many entries the map holds now ({@code max_entries} for arrays). */
+    public abstract int size();
 
-    /** Program-side update ({@code bpf_map_update_elem}): 0 or a negated errno. */
-    public abstract long update(byte[] key, int keyOffset, byte[] value, int valueOffset, long flags);
-
-    /** {@code bpf_map_delete_elem}: 0 or a negated errno. */
-    public abstract long delete(byte[] key, int keyOffset);
+    // ---- program side -------------------------------------------------------------------
 
     /**
-     * Writes into {@code out} the key after {@code key} (the first key when {@code key} is
-     * null or absent), as {@code BPF_MAP_GET_NEXT_KEY}; false at the end.
+     * {@code bpf_map_lookup_elem}: the index in {@link #values()} of the value stored under the
+     * {@code keySize} bytes at {@code key[keyOffset]} (for per-CPU maps, the calling thread's
+     * CPU's copy), or -1 when there is none. Allocates nothing.
      */
-    public abstract boolean nextKey(byte[] key, byte[] out);
+    public abstract int lookupSlot(byte[] key, int keyOffset);
 
-    /** Bytes a host-side read of one value returns (all CPUs' copies for per-CPU maps). */
+    /** The same as {@link #lookupSlot}; the name the helpers use. */
+    public final int lookup(byte[] key, int keyOffset) {
+        return lookupSlot(key, keyOffset);
+    }
+
+    /**
+     * {@code bpf_map_update_elem} with {@link Errno#BPF_ANY}, {@link Errno#BPF_NOEXIST} or
+     * {@link Errno#BPF_EXIST}: stores the {@code valueSize} bytes at {@code value[valueOffset]}.
+     *
+     * @return 0, or a negated errno: {@code -EEXIST}, {@code -ENOENT}, {@code -E2BIG} (full or index out of
+     *     range), {@code -EINVAL} (bad flags), as the kernel returns for the map's type
+     */
+    public final long update(byte[] key, int keyOffset, byte[] value, int valueOffset, long flags) {
+        Objects.checkFromIndexSize(keyOffset, keySize, key.length);
+        Objects.checkFromIndexSize(valueOffset, valueSize, value.length);
+        return programReadOnly() ? -Errno.EPERM : store(key, keyOffset, value, valueOffset, flags);
+    }
+
+    /**
+     * {@code bpf_map_delete_elem}: 0, {@code -ENOENT}, or {@code -EINVAL} for arrays;
+     * {@code -EPERM} when programs may not write the map.
+     */
+    public final long delete(byte[] key, int keyOffset) {
+        Objects.checkFromIndexSize(keyOffset, keySize, key.length);
+        return programReadOnly() ? -Errno.EPERM : erase(key, keyOffset);
+    }
+
+    /** Program-side update, bounds already checked. */
+    abstract long store(byte[] key, int keyOffset, byte[] value, int valueOffset, long flags);
+
+    /** Delete, program or host side, bounds already checked. */
+    abstract long erase(byte[] key, int keyOffset);
+
+    // ---- host side ----------------------------------------------------------------------
+
+    /**
+     * {@code BPF_MAP_GET_NEXT_KEY}: writes into {@code next[nextOffset]} the key after the one
+     * at {@code key[keyOffset]}, or the first key when {@code key} is null or not in the map.
+     *
+     * @return 0, or {@code -ENOENT} after the last key
+     */
+    public abstract long nextKey(byte[] key, int keyOffset, byte[] next, int nextOffset);
+
+    /** Bytes of a value as the host reads and writes it: all CPUs' copies, each padded to 8, for per-CPU maps. */
     public int hostValueSize() {
-        return spec.valueSize();
+        return definition.hostValueSize();
     }
 
-    /** Host-side read: a copy of the value (every CPU's copy, each padded to 8 bytes, for per-CPU maps) or null. */
-    public byte[] get(byte[] key) {
+    /**
+     * {@code BPF_MAP_LOOKUP_ELEM}: a copy of the value under {@code key} ({@link #hostValueSize()}
+     * bytes), or null. Unlike a program's lookup it does not count as a use for LRU maps.
+     */
+    public byte[] lookup(byte[] key) {
         checkKey(key);
-        int at = lookup(key, 0);
-        if (at < 0) {
-            return null;
+        if ((definition.flags() & MapFlags.WRONLY) != 0) {
+            throw new EbpfException(describe() + ": user space may not read it (BPF_F_WRONLY)");
         }
-        byte[] out = new byte[spec.valueSize()];
-        System.arraycopy(values(), at, out, 0, out.length);
-        return out;
+        return copyOf(key);
     }
 
-    /** Host-side write with {@code BPF_ANY}; throws with the kernel's error name on failure. */
-    public void put(byte[] key, byte[] value) {
+    /** The same as {@link #lookup(byte[])}. */
+    public final byte[] get(byte[] key) {
+        return lookup(key);
+    }
+
+    /**
+     * {@code BPF_MAP_UPDATE_ELEM}: stores {@code value} ({@link #hostValueSize()} bytes; for
+     * per-CPU maps every CPU's copy) under {@code key}.
+     *
+     * @return 0 or a negated errno, as {@link #update(byte[], int, byte[], int, long)};
+     *     {@code -EPERM} when the map is read-only for user space
+     */
+    public final long update(byte[] key, byte[] value, long flags) {
         checkKey(key);
         if (value.length != hostValueSize()) {
             throw new EbpfException("map '" + name() + "': value of " + value.length + " bytes, expected " + hostValueSize());
         }
-        long r = hostUpdate(key, value, Errno.BPF_ANY);
+        if ((definition.flags() & MapFlags.RDONLY) != 0) {
+            return -Errno.EPERM;
+        }
+        if ((flags & Errno.BPF_F_LOCK) != 0) {
+            return -Errno.EINVAL;
+        }
+        return hostUpdate(key, value, flags);
+    }
+
+    /** Host-side {@link #update(byte[], byte[], long)} with {@code BPF_ANY}; throws naming the errno on failure. */
+    public final void put(byte[] key, byte[] value) {
+        long r = update(key, value, Errno.BPF_ANY);
         if (r < 0) {
-            throw new EbpfException("map '" + name() + "': update failed with " + Errno.name(r));
+            throw new EbpfException(describe() + ": update failed with " + Errno.name(r));
         }
     }
 
-    /** Host-side update, all CPUs at once for per-CPU maps. */
-    protected long hostUpdate(byte[] key, byte[] value, long flags) {
-        return update(key, 0, value, 0, flags);
-    }
-
-    /** Host-side delete; true when the key was there. */
-    public boolean remove(byte[] key) {
+    /** {@code BPF_MAP_DELETE_ELEM}: true when the key was there; throws for maps that cannot delete (arrays). */
+    public final boolean remove(byte[] key) {
         checkKey(key);
-        return delete(key, 0) == 0;
+        long r = (definition.flags() & MapFlags.RDONLY) != 0 ? -Errno.EPERM : erase(key, 0);
+        if (r < 0 && r != -Errno.ENOENT) {
+            throw new EbpfException(describe() + ": delete failed with " + Errno.name(r));
+        }
+        return r == 0;
     }
 
-    /** Visits every entry (keys in table order) with host-side values. */
+    /** {@link #nextKey(byte[], int, byte[], int)} on whole arrays; false at the end. */
+    public final boolean nextKey(byte[] key, byte[] next) {
+        if (key != null) {
+            checkKey(key);
+        }
+        checkKey(next);
+        return nextKey(key, 0, next, 0) == 0;
+    }
+
+    /**
+     * Visits every entry, in {@code BPF_MAP_GET_NEXT_KEY} order, with copies of key and value
+     * (user-space layout). Entries added or removed during the walk may or may not be seen, as
+     * with the kernel's iteration.
+     */
     public void forEach(BiConsumer<byte[], byte[]> visitor) {
         byte[] key = null;
-        byte[] next = new byte[Math.max(0, spec.keySize())];
-        while (nextKey(key, next)) {
+        byte[] next = new byte[keySize];
+        while (nextKey(key, 0, next, 0) == 0) {
             byte[] k = next.clone();
-            byte[] v = get(k);
+            byte[] v = copyOf(k);
             if (v != null) {
                 visitor.accept(k, v);
             }
@@ -186,20 +270,39 @@ public abstract class BpfMap {
         }
     }
 
-    protected void checkKey(byte[] key) {
-        if (key.length != spec.keySize()) {
-            throw new EbpfException("map '" + name() + "': key of " + key.length + " bytes, expected " + spec.keySize());
+    /** Host update of a key and value of the right sizes, flags not yet checked. */
+    abstract long hostUpdate(byte[] key, byte[] value, long flags);
+
+    /** Host read of the value under a key of the right size. */
+    abstract byte[] copyOf(byte[] key);
+
+    void checkKey(byte[] key) {
+        Objects.requireNonNull(key, "key");
+        if (key.length != keySize) {
+            throw new EbpfException("map '" + name() + "': key of " + key.length + " bytes, expected " + keySize);
         }
     }
 
-    static int u32(byte[] b, int at) {
-        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
+    /** {@code map 'name' (BPF_MAP_TYPE_X)}. */
+    public final String describe() {
+        return definition.describe();
     }
 
-    static void putU32(byte[] b, int at, int v) {
-        b[at] = (byte) v;
-        b[at + 1] = (byte) (v >>> 8);
-        b[at + 2] = (byte) (v >>> 16);
-        b[at + 3] = (byte) (v >>> 24);
+    @Override
+    public String toString() {
+        return describe() + " key " + keySize + " value " + valueSize + " max_entries " + maxEntries;
+    }
+
+    /**
+     * The kernel's first update check: anything but ANY, NOEXIST or EXIST is {@code -EINVAL}
+     * (BPF_F_LOCK too: no map here has a spin lock in its value).
+     */
+    static boolean badFlags(long flags) {
+        return Long.compareUnsigned(flags, Errno.BPF_EXIST) > 0;
+    }
+
+    /** Programs may not change a map marked {@link MapFlags#RDONLY_PROG} (the verifier refuses them; this is the runtime guard). */
+    final boolean programReadOnly() {
+        return (definition.flags() & MapFlags.RDONLY_PROG) != 0;
     }
 }

@@ -2,32 +2,43 @@ package io.ebpfjvm.core.map;
 
 import io.ebpfjvm.core.loader.MapSpec;
 
-import java.util.Arrays;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * {@code LPM_TRIE}: keys are a u32 prefix length followed by the data (an address); a lookup
- * finds the stored prefix that matches the most leading bits of the key's data. Entries are
- * kept per prefix length in a {@link KeyTable} (prefix bits past the length zeroed), and a
- * lookup probes the lengths that hold entries, longest first: at most one probe per distinct
- * prefix length, no allocation (a per-thread scratch key).
+ * {@code BPF_MAP_TYPE_LPM_TRIE}: longest-prefix match. A key is a little-endian u32 prefix
+ * length followed by {@code key_size - 4} data bytes (an IPv4 or IPv6 address, or any bit
+ * string, most significant bit first). An update stores the prefix (length 0 to
+ * {@code 8 * (key_size - 4)}); a lookup returns the value of the longest stored prefix that
+ * matches the key's data within the key's prefix length (programs pass the full length; a
+ * longer one finds nothing, as in the kernel).
+ * Update and delete name a prefix exactly; data bits past the prefix length are ignored.
+ * Errors as the kernel's: {@code -EINVAL} for a prefix length too long or bad flags,
+ * {@code -ENOSPC} when {@code max_entries} prefixes are stored, {@code -EEXIST}/{@code -ENOENT}
+ * for NOEXIST/EXIST.
+ *
+ * <p>The structure is an {@link LpmTrie} like the kernel's, so iteration order is the
+ * kernel's too (post-order: more specific prefixes first). Values are in {@code max_entries
+ * + 1} slots; a replacement is written to the spare slot and swapped in (copy-on-write), as
+ * the kernel swaps in a new node. Changes take the write lock; lookups read optimistically.
  */
-final class LpmTrieMap extends BpfMap {
+public final class LpmTrieMap extends BpfMap {
     private final StampedLock lock = new StampedLock();
-    private final KeyTable table;
+    private final LpmTrie trie;
     private final byte[] values;
-    private final int maxBits;
-    /** Entries stored per prefix length. */
-    private final int[] perLength;
-    private final ThreadLocal<byte[]> scratch;
+    /** Free value slots, a stack. */
+    private final int[] freeSlots;
+    private int freeTop;
 
-    LpmTrieMap(MapSpec spec) {
-        super(spec);
-        this.maxBits = (spec.keySize() - 4) * 8;
-        this.table = new KeyTable(spec.keySize(), spec.maxEntries());
-        this.values = new byte[Math.multiplyExact(spec.maxEntries(), stride)];
-        this.perLength = new int[maxBits + 1];
-        this.scratch = ThreadLocal.withInitial(() -> new byte[spec.keySize()]);
+    LpmTrieMap(MapDefinition definition, MapSpec spec) {
+        super(definition, spec);
+        this.trie = new LpmTrie(keySize - 4, maxEntries);
+        int slots = maxEntries + 1;
+        this.values = new byte[Math.toIntExact((long) slots * stride)];
+        this.freeSlots = new int[slots];
+        for (int i = 0; i < slots; i++) {
+            freeSlots[i] = slots - 1 - i;
+        }
+        this.freeTop = slots;
     }
 
     @Override
@@ -35,102 +46,71 @@ final class LpmTrieMap extends BpfMap {
         return values;
     }
 
-    /** Copies {@code key}'s data into {@code out} with only the first {@code bits} bits kept. */
-    private void masked(byte[] key, int off, int bits, byte[] out) {
-        putU32(out, 0, bits);
-        int n = spec.keySize() - 4;
-        for (int i = 0; i < n; i++) {
-            int keep = Math.max(0, Math.min(8, bits - 8 * i));
-            int m = keep == 0 ? 0 : (0xff << (8 - keep)) & 0xff;
-            out[4 + i] = (byte) (key[off + 4 + i] & m);
+    @Override
+    public int size() {
+        long stamp = lock.readLock();
+        try {
+            return trie.entries();
+        } finally {
+            lock.unlockRead(stamp);
         }
     }
 
-    @Override
-    public int lookup(byte[] key, int keyOffset) {
+    /** The longest prefix length a key may carry: 8 bits per data byte. */
+    public int maxPrefixLength() {
+        return trie.maxBits();
+    }
+
+    private int match(byte[] key, int keyOffset) {
         long stamp = lock.tryOptimisticRead();
-        int slot = longestMatch(key, keyOffset);
+        int slot = trie.lookup(key, keyOffset);
         if (!lock.validate(stamp)) {
             stamp = lock.readLock();
             try {
-                slot = longestMatch(key, keyOffset);
+                slot = trie.lookup(key, keyOffset);
             } finally {
                 lock.unlockRead(stamp);
             }
         }
+        return slot;
+    }
+
+    @Override
+    public int lookupSlot(byte[] key, int keyOffset) {
+        int slot = match(key, keyOffset);
         return slot < 0 ? -1 : slot * stride;
     }
 
-    private int longestMatch(byte[] key, int keyOffset) {
-        long requested = u32(key, keyOffset) & 0xffffffffL;
-        int bits = (int) Math.min(requested, maxBits);
-        byte[] probe = scratch.get();
-        for (int len = bits; len >= 0; len--) {
-            if (perLength[len] == 0) {
-                continue;
-            }
-            masked(key, keyOffset, len, probe);
-            int b = table.find(probe, 0);
-            if (b >= 0) {
-                return table.slot(b);
-            }
-        }
-        return -1;
-    }
-
     @Override
-    public long update(byte[] key, int keyOffset, byte[] value, int valueOffset, long flags) {
-        if (flags < 0 || flags > Errno.BPF_EXIST) {
+    long store(byte[] key, int keyOffset, byte[] value, int valueOffset, long flags) {
+        if (badFlags(flags)) {
             return -Errno.EINVAL;
         }
-        long bits = u32(key, keyOffset) & 0xffffffffL;
-        if (bits > maxBits) {
+        long len = LpmTrie.prefix(key, keyOffset);
+        if (len > trie.maxBits()) {
             return -Errno.EINVAL;
         }
-        byte[] exact = new byte[spec.keySize()];
-        masked(key, keyOffset, (int) bits, exact);
         long stamp = lock.writeLock();
         try {
-            int b = table.find(exact, 0);
-            if (b >= 0 && flags == Errno.BPF_NOEXIST) {
-                return -Errno.EEXIST;
-            }
-            if (b < 0 && flags == Errno.BPF_EXIST) {
-                return -Errno.ENOENT;
-            }
-            int slot;
-            if (b < 0) {
-                slot = table.insert(exact, 0);
-                if (slot < 0) {
-                    return -Errno.ENOSPC;
+            int node = trie.findReal(key, keyOffset, (int) len);
+            if (node != LpmTrie.NIL) {
+                if (flags == Errno.BPF_NOEXIST) {
+                    return -Errno.EEXIST;
                 }
-                perLength[(int) bits]++;
-            } else {
-                slot = table.slot(b);
+                int fresh = freeSlots[--freeTop];
+                Words.copyIn(value, valueOffset, values, fresh * stride, valueSize);
+                freeSlots[freeTop++] = trie.replaceValue(node, key, keyOffset, fresh);
+                return 0;
             }
-            System.arraycopy(value, valueOffset, values, slot * stride, spec.valueSize());
-            return 0;
-        } finally {
-            lock.unlockWrite(stamp);
-        }
-    }
-
-    @Override
-    public long delete(byte[] key, int keyOffset) {
-        long bits = u32(key, keyOffset) & 0xffffffffL;
-        if (bits > maxBits) {
-            return -Errno.EINVAL;
-        }
-        byte[] exact = new byte[spec.keySize()];
-        masked(key, keyOffset, (int) bits, exact);
-        long stamp = lock.writeLock();
-        try {
-            int b = table.find(exact, 0);
-            if (b < 0) {
+            if (flags == Errno.BPF_EXIST) {
                 return -Errno.ENOENT;
             }
-            table.remove(b);
-            perLength[(int) bits]--;
+            if (trie.entries() >= maxEntries) {
+                return -Errno.ENOSPC;
+            }
+            int slot = freeSlots[--freeTop];
+            Words.copyIn(value, valueOffset, values, slot * stride, valueSize);
+            trie.insert(key, keyOffset, (int) len, slot);
             return 0;
         } finally {
             lock.unlockWrite(stamp);
@@ -138,28 +118,57 @@ final class LpmTrieMap extends BpfMap {
     }
 
     @Override
-    public byte[] get(byte[] key) {
-        checkKey(key);
-        int at = lookup(key, 0);
-        return at < 0 ? null : Arrays.copyOfRange(values, at, at + spec.valueSize());
+    long hostUpdate(byte[] key, byte[] value, long flags) {
+        return store(key, 0, value, 0, flags);
     }
 
     @Override
-    public boolean nextKey(byte[] key, byte[] out) {
+    long erase(byte[] key, int keyOffset) {
+        long len = LpmTrie.prefix(key, keyOffset);
+        if (len > trie.maxBits()) {
+            return -Errno.EINVAL;
+        }
+        long stamp = lock.writeLock();
+        try {
+            int slot = trie.delete(key, keyOffset, (int) len);
+            if (slot == LpmTrie.NIL) {
+                return -Errno.ENOENT;
+            }
+            freeSlots[freeTop++] = slot;
+            return 0;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /** The value of the longest matching prefix, as the kernel's syscall lookup does. */
+    @Override
+    byte[] copyOf(byte[] key) {
+        byte[] out = new byte[valueSize];
+        long stamp = lock.tryOptimisticRead();
+        int slot = trie.lookup(key, 0);
+        if (slot >= 0) {
+            Words.copyOut(values, slot * stride, out, 0, valueSize);
+        }
+        if (!lock.validate(stamp)) {
+            stamp = lock.readLock();
+            try {
+                slot = trie.lookup(key, 0);
+                if (slot >= 0) {
+                    Words.copyOut(values, slot * stride, out, 0, valueSize);
+                }
+            } finally {
+                lock.unlockRead(stamp);
+            }
+        }
+        return slot < 0 ? null : out;
+    }
+
+    @Override
+    public long nextKey(byte[] key, int keyOffset, byte[] next, int nextOffset) {
         long stamp = lock.readLock();
         try {
-            int from = -1;
-            if (key != null) {
-                byte[] exact = new byte[spec.keySize()];
-                masked(key, 0, (int) Math.min(u32(key, 0) & 0xffffffffL, maxBits), exact);
-                from = table.find(exact, 0);
-            }
-            int b = table.nextUsed(from);
-            if (b < 0) {
-                return false;
-            }
-            table.key(b, out, 0);
-            return true;
+            return trie.next(key, keyOffset, next, nextOffset) ? 0 : -Errno.ENOENT;
         } finally {
             lock.unlockRead(stamp);
         }
