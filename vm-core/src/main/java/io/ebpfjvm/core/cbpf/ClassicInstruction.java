@@ -1,24 +1,38 @@
 package io.ebpfjvm.core.cbpf;
 
 /**
- * One {@code struct sock_filter}: 16-bit code, jump-if-true and jump-if-false offsets, and the
- * 32-bit constant {@code k}.
+ * One {@code struct sock_filter}: a 16-bit opcode, the jump-if-true and jump-if-false
+ * offsets (8 bits each, relative to the next instruction) and the 32-bit constant {@code k}.
+ * Field ranges are checked here; whether the opcode means anything is {@link ClassicProgram}'s
+ * business.
  */
 public record ClassicInstruction(int code, int jt, int jf, int k) {
-    // Classes, sizes, modes, operations: the values of linux/filter.h.
-    static final int LD = 0x00, LDX = 0x01, ST = 0x02, STX = 0x03, ALU = 0x04, JMP = 0x05, RET = 0x06, MISC = 0x07;
-    static final int W = 0x00, H = 0x08, B = 0x10;
-    static final int IMM = 0x00, ABS = 0x20, IND = 0x40, MEM = 0x60, LEN = 0x80, MSH = 0xa0;
-    static final int K = 0x00, X = 0x08, A = 0x10;
-    static final int TAX = 0x00, TXA = 0x80;
-    /** Scratch memory words M[0..15]. */
-    static final int MEMWORDS = 16;
-    /** Largest filter the kernel accepts (BPF_MAXINSNS). */
-    static final int MAX_INSNS = 4096;
-    /** Loads at or above this offset ({@code SKF_AD_OFF}, negative) are ancillary data or link/net offsets. */
-    static final int SKF_LL_OFF = -0x200000;
 
-    int cls() {
-        return code & 0x07;
+    /** Checks that each field fits its {@code struct sock_filter} width. */
+    public ClassicInstruction {
+        if ((code & ~0xffff) != 0 || (jt & ~0xff) != 0 || (jf & ~0xff) != 0) {
+            throw new IllegalArgumentException("sock_filter field out of range: code=" + code + " jt=" + jt + " jf=" + jf);
+        }
+    }
+
+    /** A non-jump instruction, like the kernel's {@code BPF_STMT(code, k)}. */
+    public static ClassicInstruction stmt(int code, int k) {
+        return new ClassicInstruction(code, 0, 0, k);
+    }
+
+    /** A jump, like the kernel's {@code BPF_JUMP(code, k, jt, jf)}. */
+    public static ClassicInstruction jump(int code, int k, int jt, int jf) {
+        return new ClassicInstruction(code, jt, jf, k);
+    }
+
+    /** The instruction class ({@code code & 7}). */
+    public int cls() {
+        return ClassicOpcodes.cls(code);
+    }
+
+    /** As {@code tcpdump -dd} prints it: {@code { 0x28, 0, 0, 0x0000000c }}. */
+    @Override
+    public String toString() {
+        return String.format("{ 0x%x, %d, %d, 0x%08x }", code, jt, jf, k);
     }
 }

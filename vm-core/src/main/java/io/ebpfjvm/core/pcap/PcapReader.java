@@ -2,134 +2,213 @@ package io.ebpfjvm.core.pcap;
 
 import io.ebpfjvm.core.error.PcapFormatException;
 
-import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 
 /**
- * Streams the records of a classic pcap file (either byte order, micro- or nanosecond
- * timestamps) without native code. Nothing is allocated beyond the record being read, and a
- * record's declared length is checked against the snapshot length and a hard 256 KiB cap
- * before any allocation, so hostile files cannot exhaust memory. pcapng files are recognised
- * and refused with a conversion hint.
+ * Streams the packets of a capture file, one record at a time, without native code:
+ * classic libpcap files in either byte order with micro- or nanosecond timestamps, and pcapng
+ * files (read-only; every packet must have the same link type).
+ *
+ * <p>Malformed input throws {@link PcapFormatException} naming the file, the record index, the
+ * byte offset and what was expected. Lengths are checked before anything is allocated for a
+ * record (at most {@link PcapHeader#recordLimit()} bytes, and never more than the file still
+ * holds), so a hostile file can neither exhaust memory nor make the reader hang.
+ *
+ * <pre>{@code
+ * try (PcapReader reader = PcapReader.open(path)) {
+ *     for (PcapRecord r : reader) {
+ *         handle(r.timestampNanos(), r.data());
+ *     }
+ * }
+ * }</pre>
+ *
+ * Not thread-safe. For many packets in one flat array, see {@link PacketBatch}.
  */
-public final class PcapReader implements Closeable {
-    /** No link type captures frames larger than this; anything bigger is corruption. */
-    public static final int MAX_RECORD = 256 * 1024;
-    private static final int MAGIC_MICRO = 0xa1b2c3d4;
-    private static final int MAGIC_NANO = 0xa1b23c4d;
-    private static final int MAGIC_PCAPNG = 0x0a0d0d0a;
+public final class PcapReader implements Closeable, Iterable<PcapRecord> {
+    private final PcapInput input;
+    private final RecordFormat format;
+    /** Captured bytes of the current record not read yet. */
+    private int bodyLeft;
+    private boolean iterated;
 
-    private final InputStream in;
-    private final String name;
-    private final PcapHeader header;
-    private final byte[] recordHeader = new byte[16];
-    private long offset;
-    private int index;
-
+    /**
+     * Reads the file header from {@code in}; the reader owns the stream from now on.
+     *
+     * @param name what error messages call the input (a file name)
+     */
     public PcapReader(InputStream in, String name) {
-        this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 1 << 16);
-        this.name = name;
-        this.header = readHeader();
+        this(new PcapInput(in, name, -1));
     }
 
-    public static PcapReader open(Path path) {
+    private PcapReader(PcapInput input) {
+        this.input = input;
+        this.format = detect(input);
+    }
+
+    /** Opens a capture file; its size bounds every length field, so truncation is caught before reading. */
+    public static PcapReader open(Path file) {
+        InputStream stream;
+        long size;
         try {
-            return new PcapReader(Files.newInputStream(path), path.toString());
+            stream = Files.newInputStream(file);
+            size = Files.size(file);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+        PcapInput input = new PcapInput(stream, file.toString(), size);
+        try {
+            return new PcapReader(input);
+        } catch (RuntimeException e) {
+            input.close();
+            throw e;
         }
     }
 
+    private static RecordFormat detect(PcapInput in) {
+        byte[] magic = new byte[4];
+        int n = in.read(magic, 0, 4);
+        if (n < 4) {
+            throw new PcapFormatException(in.name() + ": global header truncated at byte " + n + ", expected "
+                + ClassicPcapFormat.GLOBAL_HEADER + " bytes");
+        }
+        if (ByteBuffer.wrap(magic).getInt() == PcapngFormat.SHB) {
+            return new PcapngFormat(in);
+        }
+        return new ClassicPcapFormat(in, magic);
+    }
+
+    /** Byte order, timestamp resolution, snapshot length and link type of the capture. */
     public PcapHeader header() {
-        return header;
+        return format.header;
     }
 
-    private PcapHeader readHeader() {
-        byte[] h = new byte[24];
-        int n = readFully(h, 24);
-        if (n >= 4) {
-            int magicBe = ByteBuffer.wrap(h).order(ByteOrder.BIG_ENDIAN).getInt(0);
-            if (magicBe == MAGIC_PCAPNG) {
-                throw new PcapFormatException(name + ": pcapng is not supported; convert it with "
-                    + "'tcpdump -r " + name + " -w out.pcap' (classic pcap)");
-            }
-        }
-        if (n < 24) {
-            throw new PcapFormatException(name + ": global header truncated at byte " + n + ", expected 24 bytes");
-        }
-        ByteOrder order = null;
-        boolean nano = false;
-        for (ByteOrder candidate : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
-            int magic = ByteBuffer.wrap(h).order(candidate).getInt(0);
-            if (magic == MAGIC_MICRO || magic == MAGIC_NANO) {
-                order = candidate;
-                nano = magic == MAGIC_NANO;
-            }
-        }
-        if (order == null) {
-            throw new PcapFormatException(String.format("%s: bad magic %02x%02x%02x%02x at byte 0, expected a pcap file "
-                + "(a1b2c3d4 or a1b23c4d in either byte order)", name, h[0], h[1], h[2], h[3]));
-        }
-        ByteBuffer b = ByteBuffer.wrap(h).order(order);
-        int snap = b.getInt(16);
-        int link = b.getInt(20) & 0x0fffffff;
-        offset = 24;
-        return new PcapHeader(order, nano, snap, link);
+    /** True when the file is pcapng rather than classic pcap. */
+    public boolean isPcapng() {
+        return format.isPcapng();
     }
 
     /** The next record, or null at the end of the file. */
     public PcapRecord next() {
-        int n = readFully(recordHeader, 16);
-        if (n == 0) {
+        if (!advance()) {
             return null;
         }
-        if (n < 16) {
-            throw new PcapFormatException(name + ": record " + index + " header truncated at byte " + (offset + n)
-                + ", expected 16 bytes");
+        long before = input.offset();
+        byte[] data = input.readExactly(bodyLeft);
+        if (data == null) {
+            bodyLeft -= (int) (input.offset() - before);
+            throw truncated();
         }
-        ByteBuffer b = ByteBuffer.wrap(recordHeader).order(header.order());
-        long seconds = b.getInt(0) & 0xffffffffL;
-        long fraction = b.getInt(4) & 0xffffffffL;
-        long captured = b.getInt(8) & 0xffffffffL;
-        long original = b.getInt(12) & 0xffffffffL;
-        long limit = header.snapLength() > 0 ? Math.min(MAX_RECORD, Math.max(header.snapLength() & 0xffffffffL, 65535)) : MAX_RECORD;
-        if (captured > limit) {
-            throw new PcapFormatException(name + ": record " + index + " at byte " + offset + " claims " + captured
-                + " captured bytes, expected at most " + limit);
-        }
-        byte[] data = new byte[(int) captured];
-        int got = readFully(data, data.length);
-        if (got < data.length) {
-            throw new PcapFormatException(name + ": record " + index + " at byte " + offset + " truncated: "
-                + got + " of " + captured + " bytes present");
-        }
-        long nanos = seconds * 1_000_000_000L + (header.nanosecond() ? fraction : fraction * 1000);
-        offset += 16 + captured;
-        index++;
-        return new PcapRecord(nanos, (int) Math.min(Integer.MAX_VALUE, Math.max(original, captured)), data);
+        bodyLeft = 0;
+        return new PcapRecord(format.timestampNanos, format.originalLength, data);
     }
 
-    private int readFully(byte[] into, int length) {
-        try {
-            return in.readNBytes(into, 0, length);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * The records not read yet, in file order. A reader is a stream, so this can be called once;
+     * the iterator throws {@link PcapFormatException} where {@link #next()} would.
+     */
+    @Override
+    public Iterator<PcapRecord> iterator() {
+        if (iterated) {
+            throw new IllegalStateException(input.name() + ": a PcapReader can be iterated only once");
         }
+        iterated = true;
+        return new Iterator<>() {
+            private PcapRecord ahead;
+
+            @Override
+            public boolean hasNext() {
+                if (ahead == null) {
+                    ahead = PcapReader.this.next();
+                }
+                return ahead != null;
+            }
+
+            @Override
+            public PcapRecord next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                PcapRecord r = ahead;
+                ahead = null;
+                return r;
+            }
+        };
+    }
+
+    /** Moves to the next record's captured bytes (skipping what is left of the current one); false at the end. */
+    boolean advance() {
+        if (bodyLeft > 0) {
+            long skipped = input.skip(bodyLeft);
+            bodyLeft -= (int) skipped;
+            if (bodyLeft > 0) {
+                throw truncated();
+            }
+        }
+        if (!format.advance()) {
+            return false;
+        }
+        bodyLeft = format.capturedLength;
+        return true;
+    }
+
+    String name() {
+        return input.name();
+    }
+
+    /** Bytes the file still holds, or -1 for a stream of unknown size. */
+    long remainingBytes() {
+        return input.remaining();
+    }
+
+    long timestampNanos() {
+        return format.timestampNanos;
+    }
+
+    int capturedLength() {
+        return format.capturedLength;
+    }
+
+    int originalLength() {
+        return format.originalLength;
+    }
+
+    /** Index of the current record and its byte offset in the file, for messages. */
+    int recordIndex() {
+        return format.index;
+    }
+
+    long recordOffset() {
+        return format.recordOffset;
+    }
+
+    /** Reads the next {@code length} captured bytes of the current record into {@code into}. */
+    void readData(byte[] into, int at, int length) {
+        if (length > bodyLeft) {
+            throw new IllegalArgumentException(length + " bytes asked, " + bodyLeft + " left in the record");
+        }
+        int got = input.read(into, at, length);
+        bodyLeft -= got;
+        if (got < length) {
+            throw truncated();
+        }
+    }
+
+    private PcapFormatException truncated() {
+        int captured = format.capturedLength;
+        return new PcapFormatException(input.name() + ": record " + format.index + " at byte " + format.recordOffset
+            + ": truncated: " + (captured - bodyLeft) + " of " + captured + " captured bytes present");
     }
 
     @Override
     public void close() {
-        try {
-            in.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        input.close();
     }
 }
