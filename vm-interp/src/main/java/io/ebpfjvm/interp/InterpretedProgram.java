@@ -96,17 +96,19 @@ final class InterpretedProgram implements ExecutableProgram {
             return run(memory.array(), memory.arrayOffset() + memory.position(), memory.remaining());
         }
         ThreadState s = acquire();
+        int length = memory.remaining();
+        int position = memory.position();
+        byte[] scratch = s.scratch(length);
+        // Absolute bulk transfers: no duplicate() view per run, the buffer's position stays put.
+        memory.get(position, scratch, 0, length);
         try {
-            int length = memory.remaining();
-            byte[] scratch = s.scratch(length);
-            ThreadState.copyOut(memory, scratch);
             s.memory.map(Regions.PACKET, scratch, 0, length, !memory.isReadOnly());
-            long r0 = runMapped(s, scratch, length);
-            if (!memory.isReadOnly()) {
-                memory.duplicate().put(scratch, 0, length);
-            }
-            return r0;
+            return runMapped(s, scratch, length);
         } finally {
+            // Written back even when the run faults, so the buffer ends as a byte[] would.
+            if (!memory.isReadOnly()) {
+                memory.put(position, scratch, 0, length);
+            }
             release(s);
         }
     }
@@ -249,6 +251,9 @@ final class InterpretedProgram implements ExecutableProgram {
                                 s.budget = budget;
                                 r[0] = bpfLoop(s, c, frame, pc);
                                 budget = s.budget;
+                                if (s.stopRequested) {
+                                    return r[0];
+                                }
                                 pc++;
                                 continue;
                             }
@@ -321,7 +326,14 @@ final class InterpretedProgram implements ExecutableProgram {
                             at = (int) (r[c.src[pc]] + at);
                         }
                         int size = sizeBytes(opcode);
+                        // The kernel implements these as a helper call: r1-r5 are clobbered.
+                        // We define them as 0 (the JIT must do the same).
+                        r[1] = r[2] = r[3] = r[4] = r[5] = 0;
                         if (at < 0 || at + size > mem.length(Regions.PACKET)) {
+                            // Ends the whole run, even from a subprogram or a bpf_loop callback.
+                            s.stopRequested = true;
+                            s.budget = budget;
+                            r[0] = 0;
                             return 0;
                         }
                         long v = mem.load(Pointers.make(Regions.PACKET, at), size, pc);
@@ -389,6 +401,9 @@ final class InterpretedProgram implements ExecutableProgram {
             r[2] = ctx;
             r[R10] = Regions.framePointer(frame + 1);
             long ret = loop(s, c, target, frame + 1);
+            if (s.stopRequested) {
+                return ret; // unwind or an out-of-bounds packet load inside the callback ends the run
+            }
             done++;
             System.arraycopy(s.savedRegs, frame * 4, r, 6, 4);
             if (ret == 1) {

@@ -12,6 +12,12 @@ import io.ebpfjvm.core.loader.ProgramSpec;
  * The reference interpreter: runs any structurally valid program, verified or not, with
  * every memory access checked against its region.
  *
+ * <p>Behaviour the kernel leaves undefined is pinned down here (other engines must match):
+ * {@code LD_ABS}/{@code LD_IND} set r1-r5 to 0 (the kernel treats them as clobbered, like a
+ * helper call), and one that reads outside the packet ends the whole run with r0 = 0, even
+ * from a subprogram or a {@code bpf_loop} callback, as a helper's
+ * {@link io.ebpfjvm.core.helper.HelperContext#stopAfterReturn()} does.
+ *
  * <pre>{@code
  * ExecutableProgram p = Interpreter.compile(program, ProgramType.RAW_MEMORY,
  *     HelperRegistry.empty(), ExecutionOptions.defaults());

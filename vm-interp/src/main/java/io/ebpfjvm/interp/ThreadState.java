@@ -4,8 +4,6 @@ import io.ebpfjvm.core.helper.HelperContext;
 import io.ebpfjvm.core.isa.Opcodes;
 import io.ebpfjvm.core.memory.AddressSpace;
 
-import java.nio.ByteBuffer;
-
 /**
  * Everything one thread needs to run a program, allocated once and reused: registers, the
  * call-frame save area, the address space (whose stack holds all eight frames), and a
@@ -68,9 +66,5 @@ final class ThreadState implements HelperContext {
             scratch = new byte[Math.max(size, 2048)];
         }
         return scratch;
-    }
-
-    static void copyOut(ByteBuffer direct, byte[] into) {
-        direct.duplicate().get(into, 0, direct.remaining());
     }
 }

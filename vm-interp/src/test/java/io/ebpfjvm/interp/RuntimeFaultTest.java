@@ -126,6 +126,65 @@ class RuntimeFaultTest {
     }
 
     @Test
+    void packetLoadsClobberR1ToR5WithZero() {
+        ExecutableProgram p = compile("""
+            mov %r2, 2
+            mov %r3, 3
+            mov %r4, 4
+            mov %r5, 5
+            ldabsb 0
+            lsh %r0, 8
+            or %r0, %r1
+            or %r0, %r2
+            or %r0, %r3
+            or %r0, %r4
+            or %r0, %r5
+            exit
+            """);
+        assertEquals(0x1000, p.run(new byte[] {0x10, 0, 0, 0}));
+    }
+
+    @Test
+    void packetLoadOutOfBoundsInASubprogramEndsTheRun() {
+        ExecutableProgram p = compile("call local f\nmov %r0, 77\nexit\nf:\nmov %r6, 40\nldindw %r6, 0\nmov %r0, 1\nexit");
+        assertEquals(0, p.run(new byte[8]));
+    }
+
+    /** {@code bpf_loop(3, callback, 0, 0)} whose callback runs {@code body}; the caller then returns 77. */
+    private static final String LOOP_CALLING = """
+        mov %r1, 3
+        ld_pseudo r2, 0x4, 0x6
+        mov %r3, 0
+        mov %r4, 0
+        call 181
+        mov %r0, 77
+        exit
+        """;
+
+    @Test
+    void unwindInsideABpfLoopCallbackEndsTheRun() {
+        ExecutableProgram p = Interpreter.compile(Assembler.assemble(LOOP_CALLING + "mov %r1, 0\ncall 5\nmov %r0, 1\nexit"),
+            ProgramType.RAW_MEMORY, io.ebpfjvm.core.helper.ConformanceHelpers.registry(), ExecutionOptions.defaults());
+        assertEquals(0, p.run(new byte[4]));
+    }
+
+    @Test
+    void packetLoadOutOfBoundsInsideABpfLoopCallbackEndsTheRun() {
+        assertEquals(0, compile(LOOP_CALLING + "ldabsw 2\nmov %r0, 0\nexit").run(new byte[4]));
+        // In bounds, the loop runs its three rounds and the caller goes on.
+        assertEquals(77, compile(LOOP_CALLING + "ldabsw 0\nmov %r0, 0\nexit").run(new byte[4]));
+    }
+
+    @Test
+    void directBufferKeepsWritesMadeBeforeAFault() {
+        ExecutableProgram p = compile("stb [%r1+0], 0x5a\nldxb %r0, [%r1+9]\nexit");
+        ByteBuffer direct = ByteBuffer.allocateDirect(4);
+        assertThrows(EbpfRuntimeException.class, () -> p.run(direct));
+        assertEquals(0x5a, direct.get(0));
+        assertEquals(0, direct.position());
+    }
+
+    @Test
     void readOnlyBufferRejectsStores() {
         ExecutableProgram p = compile("stb [%r1+0], 1\nmov %r0, 0\nexit");
         EbpfRuntimeException e = assertThrows(EbpfRuntimeException.class,

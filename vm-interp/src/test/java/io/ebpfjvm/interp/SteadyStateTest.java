@@ -60,6 +60,29 @@ class SteadyStateTest {
     }
 
     @Test
+    void noAllocationPerRunOverByteBuffers() {
+        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ExecutableProgram p = Interpreter.compile(Assembler.assemble(WORK), ProgramType.RAW_MEMORY,
+            ConformanceHelpers.registry(), ExecutionOptions.defaults());
+        java.nio.ByteBuffer heap = java.nio.ByteBuffer.wrap(new byte[] {0, 3, 0, 0, 0}, 1, 4).slice();
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(64);
+        direct.put(0, (byte) 3);
+        long sink = 0;
+        for (int i = 0; i < 50_000; i++) {
+            sink += p.run(heap) + p.run(direct);
+        }
+        long tid = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 100_000; i++) {
+            sink += p.run(heap) + p.run(direct);
+        }
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        assertNotEquals(0, sink);
+        assertTrue(allocated < 10_000, "allocated " + allocated + " bytes over 200000 runs");
+    }
+
+    @Test
     void atomicAddIsExactAcrossThreads() throws Exception {
         ExecutableProgram p = Interpreter.compile(Assembler.assemble("""
             mov %r2, 1

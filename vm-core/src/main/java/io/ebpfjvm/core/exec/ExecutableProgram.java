@@ -30,7 +30,8 @@ public interface ExecutableProgram {
     /**
      * Runs over the buffer's remaining bytes (position to limit). Heap buffers are used in
      * place; a direct buffer's bytes are copied into a per-thread scratch array and written
-     * back after the run, so the program sees and changes the same bytes either way.
+     * back after the run (also when it fails), so the program sees and changes the same bytes
+     * either way. The buffer's position and limit are left unchanged.
      */
     long run(ByteBuffer memory);
 
