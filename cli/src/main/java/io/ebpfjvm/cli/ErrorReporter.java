@@ -62,7 +62,10 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
             return "internal limit reached: " + ex;
         }
         String message = ex.getMessage();
-        return message == null || message.isBlank() ? ex.getClass().getSimpleName() : oneLine(message);
+        String text = message == null || message.isBlank() ? ex.getClass().getSimpleName() : oneLine(message);
+        // Our own errors say where and what was expected; anything else is a bug of ours.
+        return ex instanceof io.ebpfjvm.core.error.EbpfException || ex instanceof CommandLine.PicocliException
+            ? text : "internal error (" + ex.getClass().getSimpleName() + "): " + text + " (please report it)";
     }
 
     private static String oneLine(String s) {
