@@ -1,14 +1,13 @@
 package io.ebpfjvm.core.loader;
 
 import io.ebpfjvm.core.elf.ElfFile;
+import io.ebpfjvm.core.elf.ElfRelocation;
 import io.ebpfjvm.core.elf.ElfSection;
 import io.ebpfjvm.core.elf.ElfSymbol;
 import io.ebpfjvm.core.error.ElfFormatException;
 import io.ebpfjvm.core.isa.Instruction;
 import io.ebpfjvm.core.isa.InstructionDecoder;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -59,30 +58,12 @@ final class Linker {
 
     private Map<Integer, Reloc> readRelocs(ElfSection target) {
         Map<Integer, Reloc> out = new HashMap<>();
-        for (ElfSection s : elf.sections()) {
-            if (s.type() != ElfSection.SHT_REL || s.info() != target.index()) {
-                continue;
+        for (ElfRelocation r : ElfRelocation.of(elf, target)) {
+            if (r.offset() % 8 != 0) {
+                throw new ElfFormatException("section " + target.name() + ": relocation at offset " + r.offset()
+                    + " is not on an instruction boundary");
             }
-            byte[] b = elf.contents(s);
-            if (b.length % 16 != 0) {
-                throw new ElfFormatException("section " + s.name() + ": size " + b.length + " is not a multiple of 16");
-            }
-            ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-            for (int at = 0; at < b.length; at += 16) {
-                long offset = buf.getLong(at);
-                long info = buf.getLong(at + 8);
-                int type = (int) info;
-                long symIndex = info >>> 32;
-                if (symIndex >= elf.symbols().size()) {
-                    throw new ElfFormatException("section " + s.name() + ": relocation " + at / 16 + " names symbol "
-                        + symIndex + ", the table has " + elf.symbols().size());
-                }
-                if (offset % 8 != 0 || offset < 0 || offset >= target.size()) {
-                    throw new ElfFormatException("section " + s.name() + ": relocation " + at / 16 + " at offset "
-                        + offset + " is not an instruction of " + target.name());
-                }
-                out.put((int) (offset / 8), new Reloc(type, elf.symbols().get((int) symIndex)));
-            }
+            out.put((int) (r.offset() / 8), new Reloc(r.type(), r.symbol()));
         }
         return out;
     }
@@ -91,7 +72,23 @@ final class Linker {
     private record Function(ElfSection section, int start, int length) {
     }
 
-    List<Instruction> link(ElfSection section, ElfSymbol entry) {
+    /** Where a function's slots {@code start..start+length} of {@code section} went: from output slot {@code base} on. */
+    record Placement(ElfSection section, int start, int length, int base) {
+    }
+
+    /** A linked program: its slots and where each function of the object was placed. */
+    record Linked(List<Instruction> slots, List<Placement> placements) {
+    }
+
+    /** Something the program uses that cannot run here (kfunc, extern); only this program fails. */
+    static final class Unsupported extends ElfFormatException {
+        Unsupported(String message) {
+            super(message);
+        }
+    }
+
+    Linked link(ElfSection section, ElfSymbol entry) {
+        List<Placement> placements = new ArrayList<>();
         List<Instruction> out = new ArrayList<>();
         Map<Long, Integer> placed = new HashMap<>();
         Deque<Function> queue = new ArrayDeque<>();
@@ -133,8 +130,8 @@ final class Linker {
                         }
                         ElfSymbol s = r.symbol();
                         if (s.section() == 0 || s.section() >= elf.sections().size()) {
-                            throw new ElfFormatException("section " + f.section().name() + " insn " + local + ": call to '"
-                                + s.name() + "', an external function (kfunc): kfuncs are not supported");
+                            throw new Unsupported("section " + f.section().name() + " insn " + local + ": relocation "
+                                + "R_BPF_64_32 against '" + s.name() + "', an external function (kfunc): kfuncs are not supported");
                         }
                         targetSection = elf.sections().get(s.section());
                         targetSlot = s.value() / 8 + insn.imm() + 1L;
@@ -147,6 +144,7 @@ final class Linker {
                 out.add(insn);
             }
             placed.put(key(f), base);
+            placements.add(new Placement(f.section(), f.start(), f.length(), base));
         }
         for (long[] c : calls) {
             int pc = (int) c[0];
@@ -155,7 +153,7 @@ final class Linker {
             Instruction insn = out.get(pc);
             out.set(pc, Instruction.of(insn.opcode(), insn.dst(), insn.src(), insn.offset(), target - (pc + 1)));
         }
-        return out;
+        return new Linked(out, List.copyOf(placements));
     }
 
     private Instruction[] relocateLddw(Function f, int local, Instruction insn, Instruction next, Reloc r,
@@ -166,7 +164,7 @@ final class Linker {
         ElfSymbol s = r.symbol();
         String where = "section " + f.section().name() + " insn " + local;
         if (s.section() == 0 || s.section() >= elf.sections().size()) {
-            throw new ElfFormatException(where + ": reference to '" + s.name()
+            throw new Unsupported(where + ": relocation R_BPF_64_64 against '" + s.name()
                 + "', an extern variable (kconfig/ksym): not supported");
         }
         ElfSection target = elf.sections().get(s.section());
