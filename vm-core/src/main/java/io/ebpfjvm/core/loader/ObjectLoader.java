@@ -63,7 +63,39 @@ public final class ObjectLoader {
                 programs.add(program(linker, section, f, ext, btf));
             }
         }
-        return new BpfObject(name, List.copyOf(programs), maps.maps(), license(elf), btf);
+        return new BpfObject(name, List.copyOf(programs), maps.maps(), license(elf), btf, variables(elf, btf));
+    }
+
+    /** Named objects in data sections, by section and offset; types from the section's BTF DATASEC. */
+    private static List<GlobalVariable> variables(ElfFile elf, Btf btf) {
+        List<GlobalVariable> out = new ArrayList<>();
+        for (ElfSection s : elf.sections()) {
+            if (!MapCollector.isDataSection(s.name()) || s.size() == 0) {
+                continue;
+            }
+            BtfType datasec = btf == null ? null : btf.dataSection(s.name()).orElse(null);
+            for (ElfSymbol sym : elf.symbols()) {
+                if (sym.section() != s.index() || sym.type() != ElfSymbol.STT_OBJECT || sym.name().isEmpty()) {
+                    continue;
+                }
+                if (sym.value() < 0 || sym.size() < 0 || sym.value() + sym.size() > s.size()) {
+                    throw new ElfFormatException("section " + s.name() + ": variable '" + sym.name() + "' at offset "
+                        + sym.value() + " (" + sym.size() + " bytes) lies outside the " + s.size() + "-byte section");
+                }
+                int type = 0;
+                if (datasec != null) {
+                    for (BtfType.Member m : datasec.members()) {
+                        BtfType var = btf.type(m.type());
+                        if (var.kind() == BtfKind.VAR && var.name().equals(sym.name())) {
+                            type = var.sizeOrType();
+                        }
+                    }
+                }
+                out.add(new GlobalVariable(s.name(), sym.name(), (int) sym.value(), (int) sym.size(), type));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(GlobalVariable::section).thenComparingInt(GlobalVariable::offset));
+        return out;
     }
 
     /**
