@@ -137,6 +137,11 @@ final class KernelOracle implements AutoCloseable {
         return b;
     }
 
+    /** {@code bpftool prog dump xlated ... linum}: the kernel's view of a program, with its functions and line info. */
+    String xlatedWithLines(String program) throws Exception {
+        return Tools.run(List.of(bpftool(), "prog", "dump", "xlated", "pinned", pin.resolve(program).toString(), "linum"));
+    }
+
     void setProgram(String progArray, int index, String program) throws Exception {
         Tools.run(List.of(bpftool(), "map", "update", "pinned", pin + "-maps/" + progArray, "key", "hex",
             String.format("%02x", index), "00", "00", "00", "value", "pinned", pin.resolve(program).toString()));
