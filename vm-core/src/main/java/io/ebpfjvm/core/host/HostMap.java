@@ -98,10 +98,10 @@ public final class HostMap {
 
     /**
      * The entries, walked in {@code BPF_MAP_GET_NEXT_KEY} order: each key at most once, with a
-     * copy of its value. Safe while programs change the map: an entry present for the whole
-     * walk is seen, one added or deleted meanwhile may or may not be, and the walk always ends
-     * (after at most three passes' worth of steps, even if a deleted key keeps sending it back
-     * to the first key, as the kernel's iteration does).
+     * copy of its value. Safe while programs change the map: the walk always ends (after at
+     * most three passes' worth of steps, even if deleted keys keep sending it back to the first
+     * key, as the kernel's iteration does); an entry present for the whole walk is seen unless
+     * such restarts use that budget up; one added or deleted meanwhile may or may not be.
      */
     public List<Entry> entries() {
         List<Entry> out = new ArrayList<>();

@@ -68,6 +68,20 @@ class HostApiTest {
         assertEquals(List.of(new Counters(0, 0)), flows.entries().stream().map(Map.Entry::getValue).toList());
     }
 
+    /** The README shows the records and the example above, verbatim. */
+    @Test
+    void readmeShowsThisExample() throws Exception {
+        String source = Files.readString(Path.of("src/test/java/io/ebpfjvm/interp/object/HostApiTest.java"));
+        String readme = Files.readString(Path.of("../README.md"));
+        for (String[] markers : new String[][] {{"// README:records\n", "    // README:records-end"},
+            {"// README:begin\n", "        // README:end"}}) {
+            String block = source.substring(source.indexOf(markers[0]) + markers[0].length(), source.indexOf(markers[1]));
+            // stripIndent counts a blank last line as unindented: strip the block's final newline first.
+            String dedented = block.substring(0, block.length() - 1).stripIndent() + "\n";
+            assertTrue(readme.contains(dedented), "README.md lacks:\n" + dedented);
+        }
+    }
+
     @Test
     void typedCountersMatchAJavaModelOfTheProgram() throws Exception {
         BpfObject object = ObjectRunTest.load("flow_stats.o");
