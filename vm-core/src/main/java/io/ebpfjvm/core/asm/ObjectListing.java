@@ -1,10 +1,14 @@
 package io.ebpfjvm.core.asm;
 
+import io.ebpfjvm.core.btf.Btf;
+import io.ebpfjvm.core.btf.BtfExt;
+import io.ebpfjvm.core.btf.CoreRelocationText;
 import io.ebpfjvm.core.elf.ElfFile;
 import io.ebpfjvm.core.elf.ElfRelocation;
 import io.ebpfjvm.core.elf.ElfSection;
 import io.ebpfjvm.core.elf.ElfSymbol;
 import io.ebpfjvm.core.error.EbpfException;
+import io.ebpfjvm.core.error.ElfFormatException;
 import io.ebpfjvm.core.isa.Instruction;
 import io.ebpfjvm.core.isa.InstructionDecoder;
 
@@ -25,11 +29,19 @@ import java.util.Map;
  * 		0000000000000148:  R_BPF_64_64	rules
  * </pre>
  *
+ * and each CO-RE relocation the object's {@code .BTF.ext} records for it, as llvm-objdump
+ * describes them ({@code CO-RE <byte_off> [10] struct hdr::len (0:1)}, see
+ * {@link CoreRelocationText}).
+ *
  * The {@link Assembler} skips header, section, symbol and relocation lines (and reads an
  * {@code R_BPF_64_32} after a numbered call as marking a local call), so the listing assembles
  * back to the sections' bytes.
  */
 public final class ObjectListing {
+    private static final int STT_FILE = 4;
+    private static final java.util.Comparator<ElfSymbol> BY_TYPE_AND_NAME =
+        java.util.Comparator.comparingInt(ElfSymbol::type).thenComparing(ElfSymbol::name);
+
     private ObjectListing() {
     }
 
@@ -41,14 +53,24 @@ public final class ObjectListing {
     public static String of(ElfFile elf, String fileName, List<ElfSection> sections) {
         StringBuilder out = new StringBuilder();
         out.append('\n').append(fileName).append(":\tfile format elf64-bpf\n");
+        Btf btf = null;
+        BtfExt ext = BtfExt.empty();
+        try {
+            btf = elf.section(".BTF").map(b -> Btf.parse(elf.contents(b))).orElse(null);
+            Btf types = btf;
+            ext = elf.section(".BTF.ext").map(b -> BtfExt.parse(elf.contents(b), types)).orElse(BtfExt.empty());
+        } catch (ElfFormatException e) {
+            // Like llvm-objdump: broken debug info costs the CO-RE lines, not the listing.
+            ext = BtfExt.empty();
+        }
         for (ElfSection s : sections) {
             out.append("\nDisassembly of section ").append(s.name()).append(":\n");
-            appendSection(out, elf, s);
+            appendSection(out, elf, s, btf, ext);
         }
         return out.toString();
     }
 
-    private static void appendSection(StringBuilder out, ElfFile elf, ElfSection s) {
+    private static void appendSection(StringBuilder out, ElfFile elf, ElfSection s, Btf btf, BtfExt ext) {
         byte[] code = elf.contents(s);
         if (code.length == 0) {
             throw new EbpfException("section " + s.name() + ": no instructions");
@@ -59,10 +81,14 @@ public final class ObjectListing {
         } catch (EbpfException e) {
             throw new EbpfException("section " + s.name() + ": " + e.getMessage(), e);
         }
-        Map<Integer, String> symbols = new HashMap<>();
-        for (ElfSymbol f : elf.functions(s)) {
-            if (f.value() % 8 == 0) {
-                symbols.putIfAbsent((int) (f.value() / 8), String.format("%016x <%s>:", f.value(), f.name()));
+        // Named symbols of the section, functions and the local labels hand-written assembly
+        // leaves (l0_1): one per address, as llvm-objdump picks it, the last in (type, name)
+        // order, so a function wins over a label at its address.
+        Map<Integer, ElfSymbol> symbols = new HashMap<>();
+        for (ElfSymbol sym : elf.symbols()) {
+            if (sym.section() == s.index() && !sym.name().isEmpty() && sym.type() != ElfSymbol.STT_SECTION
+                && sym.type() != STT_FILE && sym.value() % 8 == 0 && sym.value() >= 0 && sym.value() < code.length) {
+                symbols.merge((int) (sym.value() / 8), sym, (a, b) -> BY_TYPE_AND_NAME.compare(a, b) >= 0 ? a : b);
             }
         }
         Map<Integer, List<String>> relocations = new HashMap<>();
@@ -70,15 +96,21 @@ public final class ObjectListing {
             relocations.computeIfAbsent((int) (r.offset() / 8), k -> new ArrayList<>())
                 .add(String.format("\t\t%016x:  %s\t%s", r.offset(), r.typeName(), r.symbolName(elf)));
         }
+        for (BtfExt.CoreRelo r : ext.coreRelos(s.name())) {
+            if (r.insnOffset() % 8 == 0 && r.insnOffset() < code.length) {
+                relocations.computeIfAbsent((int) (r.insnOffset() / 8), k -> new ArrayList<>())
+                    .add(String.format("\t\t%016x:  CO-RE %s", r.insnOffset(), CoreRelocationText.of(btf, r)));
+            }
+        }
         if (!symbols.containsKey(0)) {
             out.append('\n');
         }
         for (String line : Disassembler.disassemble(slots).split("\n")) {
             int colon = line.indexOf(':');
             int index = Integer.parseInt(line.substring(0, colon).trim());
-            String symbol = symbols.get(index);
+            ElfSymbol symbol = symbols.get(index);
             if (symbol != null) {
-                out.append('\n').append(symbol).append('\n');
+                out.append('\n').append(String.format("%016x <%s>:", symbol.value(), symbol.name())).append('\n');
             }
             out.append(line).append('\n');
             // A relocation on either slot of a wide load prints after it, as llvm-objdump does.
