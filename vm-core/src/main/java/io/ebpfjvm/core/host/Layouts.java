@@ -94,7 +94,7 @@ final class Layouts {
     private static Codec build(Class<?> type, Btf btf, int typeId, String where) {
         BtfType t = btf == null ? null : btf.resolve(typeId);
         if (type.isRecord()) {
-            return record(type, btf, t, where);
+            return record(type, btf, t, where, 0);
         }
         if (type.isArray()) {
             throw new LayoutException(where + ": a bare array needs the map's BTF type to know its length; use a record or byte[]");
@@ -106,7 +106,14 @@ final class Layouts {
         return s;
     }
 
-    private static Codec record(Class<?> type, Btf btf, BtfType struct, String where) {
+    /** Records nested deeper than this are a record that contains itself. */
+    private static final int MAX_NESTING = 16;
+
+    private static Codec record(Class<?> type, Btf btf, BtfType struct, String where, int depth) {
+        if (depth > MAX_NESTING) {
+            throw new LayoutException(where + ": records nested more than " + MAX_NESTING + " deep (does "
+                + type.getSimpleName() + " contain itself?)");
+        }
         if (struct != null && struct.kind() != BtfKind.STRUCT) {
             throw new LayoutException(where + ": record " + type.getSimpleName() + " cannot view " + describe(struct)
                 + " (expected a struct)");
@@ -132,7 +139,7 @@ final class Layouts {
                 throw new LayoutException(field + " does not match struct " + struct.name() + " member " + i + " '"
                     + m.name() + "': names differ");
             }
-            Codec c = component(rc, btf, m, field);
+            Codec c = component(rc, btf, m, field, depth);
             at = alignUp(at, c.alignment());
             if (m != null) {
                 if (struct.kindFlag() && (m.offset() >>> 24) != 0) {
@@ -161,7 +168,7 @@ final class Layouts {
         return new RecordCodec(type, components, fields, offsets, size, align);
     }
 
-    private static Codec component(RecordComponent rc, Btf btf, BtfType.Member m, String where) {
+    private static Codec component(RecordComponent rc, Btf btf, BtfType.Member m, String where, int depth) {
         Class<?> type = rc.getType();
         boolean network = rc.isAnnotationPresent(NetworkOrder.class);
         BtfType t = m == null ? null : btf.resolve(m.type());
@@ -169,7 +176,7 @@ final class Layouts {
             if (network) {
                 throw new LayoutException(where + ": @NetworkOrder applies to short, int and long components, not records");
             }
-            return record(type, btf, t, where);
+            return record(type, btf, t, where, depth + 1);
         }
         if (type.isArray()) {
             Scalar element = scalar(type.getComponentType(), network, where);

@@ -127,6 +127,15 @@ class TypedMapTest {
         assertEquals(new Shifted(1, 0, 2), mapOf(8, 16).typed(Long.class, Shifted.class).decodeValue(t.encodeValue(new Pair(1, 2))));
     }
 
+    record Chain(int value, Chain next) {
+    }
+
+    @Test
+    void aRecordContainingItselfIsRefused() {
+        assertTrue(assertThrows(LayoutException.class, () -> mapOf(4, 16).typed(Integer.class, Chain.class)).getMessage()
+            .contains("records nested more than 16 deep (does Chain contain itself?)"));
+    }
+
     private static HostMap mapOf(int keySize, int valueSize) {
         return new HostMap(BpfMap.create(new MapDefinition("plain", MapType.HASH, keySize, valueSize, 64, 0)), null);
     }
