@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * flow_stats.o, whose program writes .data (totals), .bss (a copy of the packet's first bytes,
  * a TCP counter), a hash map of per-flow counters and per-CPU verdict counts, and reads its
- * configuration from .rodata: the same packets through the kernel ({@code bpftool prog run})
+ * configuration from .rodata: Java first writes .data and .bss (through the host API here,
+ * with bpftool in the kernel), then the same packets go through the kernel ({@code bpftool prog run})
  * and through the interpreter leave the same bytes in every map, read from Java through the
  * host API and from the kernel with {@code bpftool map dump}. Skips without root or bpftool.
  */
@@ -64,6 +65,15 @@ class GlobalDataKernelTest {
             ObjectMaps maps = ObjectMaps.create(object);
             ExecutableProgram prog = Interpreter.compile(object.program("flow_stats").orElseThrow(), ProgramType.XDP,
                 maps.mapSet(), KernelHelpers.registry(s -> { }), ExecutionOptions.defaults());
+            // Java writes global data first, ours through the host API, the kernel's with bpftool.
+            GlobalData data = maps.globals(".data");
+            byte[] totals = data.get("totals");
+            ByteBuffer.wrap(totals).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 5000).putLong(8, 123);
+            data.set("totals", totals);
+            GlobalData bss = maps.globals(".bss");
+            bss.set("tcp_seen", ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(77).array());
+            kernel.updateMap("flow_sta_data", new byte[4], data.bytes());
+            kernel.updateMap("flow_sta_bss", new byte[4], bss.bytes());
             int[] verdicts = new int[4];
             for (byte[] packet : packets(new Random(17), 60)) {
                 long expected = kernel.run("flow_stats", packet).returnValue();
@@ -74,10 +84,13 @@ class GlobalDataKernelTest {
             // libbpf names global-data maps after the object (8 characters) and the section.
             for (String section : List.of(".data", ".bss", ".rodata")) {
                 GlobalData ours = maps.globals(section);
-                byte[] theirs = kernel.lookup("flow_sta_" + section.substring(1), new byte[4]);
+                List<byte[][]> dumped = kernel.dump("flow_sta_" + section.substring(1));
+                assertEquals(1, dumped.size(), section);
+                byte[] theirs = dumped.get(0)[1];
                 assertEquals(HexFormat.of().formatHex(theirs), HexFormat.of().formatHex(ours.bytes()), section);
             }
-            assertEquals(1060, ByteBuffer.wrap(maps.globals(".data").get("totals")).order(ByteOrder.LITTLE_ENDIAN).getLong(0));
+            assertEquals(5060, ByteBuffer.wrap(maps.globals(".data").get("totals")).order(ByteOrder.LITTLE_ENDIAN).getLong(0));
+            assertTrue(ByteBuffer.wrap(bss.get("tcp_seen")).order(ByteOrder.LITTLE_ENDIAN).getInt() > 77);
             assertEquals(dump(kernel.dump("flows")), ours(maps.map("flows")));
             // Per-CPU counts: the kernel ran on whichever CPUs, we on this thread's; the sums agree.
             TreeMap<Integer, Long> kernelSums = new TreeMap<>();
