@@ -4,18 +4,11 @@ import io.ebpfjvm.core.btf.Btf;
 import io.ebpfjvm.core.btf.BtfKind;
 import io.ebpfjvm.core.btf.BtfType;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.invoke.VarHandle;
-import java.lang.reflect.Array;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -56,7 +49,7 @@ final class Layouts {
         Key key = new Key(type, typed ? shape(btf, typeId, 0) : "size " + size);
         Codec c = CACHE.get(key);
         if (c == null) {
-            c = type == byte[].class ? new Raw(size)
+            c = type == byte[].class ? new RawCodec(size)
                 : build(type, typed ? btf : null, typed ? typeId : 0, what + " (" + type.getSimpleName() + ")");
             CACHE.putIfAbsent(key, c);
         }
@@ -99,7 +92,7 @@ final class Layouts {
         if (type.isArray()) {
             throw new LayoutException(where + ": a bare array needs the map's BTF type to know its length; use a record or byte[]");
         }
-        Scalar s = scalar(type, false, where);
+        ScalarCodec s = scalar(type, false, where);
         if (t != null) {
             checkScalar(s, type, btf, t, where);
         }
@@ -179,7 +172,7 @@ final class Layouts {
             return record(type, btf, t, where, depth + 1);
         }
         if (type.isArray()) {
-            Scalar element = scalar(type.getComponentType(), network, where);
+            ScalarCodec element = scalar(type.getComponentType(), network, where);
             if (t == null) {
                 throw new LayoutException(where + ": an array component needs the map's BTF type to know its length");
             }
@@ -194,14 +187,14 @@ final class Layouts {
             }
             return new ArrayCodec(element, (int) t.array().count());
         }
-        Scalar s = scalar(type, network, where);
+        ScalarCodec s = scalar(type, network, where);
         if (t != null) {
             checkScalar(s, type, btf, t, where);
         }
         return s;
     }
 
-    private static void checkScalar(Scalar s, Class<?> type, Btf btf, BtfType t, String where) {
+    private static void checkScalar(ScalarCodec s, Class<?> type, Btf btf, BtfType t, String where) {
         boolean floating = s.kind == 'F' || s.kind == 'D';
         boolean ok = switch (t.kind()) {
             case BtfKind.INT, BtfKind.ENUM, BtfKind.ENUM64 -> !floating && t.sizeOrType() == s.width;
@@ -237,7 +230,7 @@ final class Layouts {
         return (at + align - 1) / align * align;
     }
 
-    private static Scalar scalar(Class<?> type, boolean network, String where) {
+    private static ScalarCodec scalar(Class<?> type, boolean network, String where) {
         char kind;
         int width;
         if (type == byte.class || type == Byte.class) {
@@ -268,225 +261,6 @@ final class Layouts {
         if (network && (width == 1 || kind == 'F' || kind == 'D')) {
             throw new LayoutException(where + ": @NetworkOrder applies to short, int and long components only");
         }
-        return new Scalar(kind, width, network ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
-    }
-
-    // ---- codecs ---------------------------------------------------------------------------
-
-    /** A number in host (little-endian) or network (big-endian) order. */
-    static final class Scalar implements Codec {
-        private static final VarHandle S_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-        private static final VarHandle S_BE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
-        private static final VarHandle I_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-        private static final VarHandle I_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-        private static final VarHandle J_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-        private static final VarHandle J_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-
-        final char kind;
-        final int width;
-        final boolean big;
-
-        Scalar(char kind, int width, ByteOrder order) {
-            this.kind = kind;
-            this.width = width;
-            this.big = order == ByteOrder.BIG_ENDIAN;
-        }
-
-        @Override
-        public int size() {
-            return width;
-        }
-
-        @Override
-        public int alignment() {
-            return width;
-        }
-
-        @Override
-        public void encode(Object value, byte[] out, int offset) {
-            Objects.requireNonNull(value, "a null field");
-            switch (kind) {
-                case 'B' -> out[offset] = (Byte) value;
-                case 'Z' -> out[offset] = (byte) ((Boolean) value ? 1 : 0);
-                case 'S' -> (big ? S_BE : S_LE).set(out, offset, (short) (Short) value);
-                case 'I' -> (big ? I_BE : I_LE).set(out, offset, (int) (Integer) value);
-                case 'J' -> (big ? J_BE : J_LE).set(out, offset, (long) (Long) value);
-                case 'F' -> I_LE.set(out, offset, Float.floatToRawIntBits((Float) value));
-                default -> J_LE.set(out, offset, Double.doubleToRawLongBits((Double) value));
-            }
-        }
-
-        @Override
-        public Object decode(byte[] in, int offset) {
-            return switch (kind) {
-                case 'B' -> in[offset];
-                case 'Z' -> in[offset] != 0;
-                case 'S' -> (short) (big ? S_BE : S_LE).get(in, offset);
-                case 'I' -> (int) (big ? I_BE : I_LE).get(in, offset);
-                case 'J' -> (long) (big ? J_BE : J_LE).get(in, offset);
-                case 'F' -> Float.intBitsToFloat((int) I_LE.get(in, offset));
-                default -> Double.longBitsToDouble((long) J_LE.get(in, offset));
-            };
-        }
-    }
-
-    /** A fixed-length C array as a Java primitive array. */
-    static final class ArrayCodec implements Codec {
-        private final Scalar element;
-        private final int count;
-        private final Class<?> javaElement;
-
-        ArrayCodec(Scalar element, int count) {
-            this.element = element;
-            this.count = count;
-            this.javaElement = switch (element.kind) {
-                case 'B' -> byte.class;
-                case 'Z' -> boolean.class;
-                case 'S' -> short.class;
-                case 'I' -> int.class;
-                case 'J' -> long.class;
-                case 'F' -> float.class;
-                default -> double.class;
-            };
-        }
-
-        @Override
-        public int size() {
-            return element.width * count;
-        }
-
-        @Override
-        public int alignment() {
-            return element.width;
-        }
-
-        @Override
-        public void encode(Object value, byte[] out, int offset) {
-            Objects.requireNonNull(value, "a null array field");
-            int length = Array.getLength(value);
-            if (length != count) {
-                throw new IllegalArgumentException("array of " + length + " elements, the C array has " + count);
-            }
-            if (element.kind == 'B') {
-                System.arraycopy(value, 0, out, offset, count);
-                return;
-            }
-            for (int i = 0; i < count; i++) {
-                element.encode(Array.get(value, i), out, offset + i * element.width);
-            }
-        }
-
-        @Override
-        public Object decode(byte[] in, int offset) {
-            Object a = Array.newInstance(javaElement, count);
-            if (element.kind == 'B') {
-                System.arraycopy(in, offset, a, 0, count);
-                return a;
-            }
-            for (int i = 0; i < count; i++) {
-                Array.set(a, i, element.decode(in, offset + i * element.width));
-            }
-            return a;
-        }
-    }
-
-    /** Bytes as they are. */
-    record Raw(int size) implements Codec {
-        @Override
-        public int alignment() {
-            return 1;
-        }
-
-        @Override
-        public void encode(Object value, byte[] out, int offset) {
-            byte[] b = (byte[]) value;
-            if (b.length != size) {
-                throw new IllegalArgumentException(b.length + " bytes, expected " + size);
-            }
-            System.arraycopy(b, 0, out, offset, size);
-        }
-
-        @Override
-        public Object decode(byte[] in, int offset) {
-            byte[] b = new byte[size];
-            System.arraycopy(in, offset, b, 0, size);
-            return b;
-        }
-    }
-
-    /** A record as a C struct: components at their offsets through accessor and constructor method handles. */
-    static final class RecordCodec implements Codec {
-        private final Class<?> type;
-        private final MethodHandle[] accessors;
-        private final MethodHandle constructor;
-        private final Codec[] fields;
-        private final int[] offsets;
-        private final int size;
-        private final int align;
-
-        RecordCodec(Class<?> type, RecordComponent[] components, Codec[] fields, int[] offsets, int size, int align) {
-            this.type = type;
-            this.fields = fields;
-            this.offsets = offsets;
-            this.size = size;
-            this.align = align;
-            this.accessors = new MethodHandle[components.length];
-            Class<?>[] types = new Class<?>[components.length];
-            try {
-                MethodHandles.Lookup lookup = MethodHandles.lookup();
-                for (int i = 0; i < components.length; i++) {
-                    var accessor = components[i].getAccessor();
-                    accessor.setAccessible(true);
-                    accessors[i] = lookup.unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class));
-                    types[i] = components[i].getType();
-                }
-                Constructor<?> canonical = type.getDeclaredConstructor(types);
-                canonical.setAccessible(true);
-                this.constructor = lookup.unreflectConstructor(canonical)
-                    .asSpreader(Object[].class, components.length)
-                    .asType(MethodType.methodType(Object.class, Object[].class));
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                throw new LayoutException("record " + type.getName() + ": cannot reach its accessors or canonical constructor: " + e);
-            }
-        }
-
-        @Override
-        public int size() {
-            return size;
-        }
-
-        @Override
-        public int alignment() {
-            return align;
-        }
-
-        @Override
-        public void encode(Object value, byte[] out, int offset) {
-            Objects.requireNonNull(value, "a null " + type.getSimpleName());
-            try {
-                for (int i = 0; i < fields.length; i++) {
-                    fields[i].encode((Object) accessors[i].invokeExact(value), out, offset + offsets[i]);
-                }
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
-        }
-
-        @Override
-        public Object decode(byte[] in, int offset) {
-            Object[] args = new Object[fields.length];
-            for (int i = 0; i < fields.length; i++) {
-                args[i] = fields[i].decode(in, offset + offsets[i]);
-            }
-            try {
-                return (Object) constructor.invokeExact(args);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
-        }
+        return new ScalarCodec(kind, width, network ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
     }
 }
