@@ -1,8 +1,10 @@
 package io.ebpfjvm.cli;
 
 import io.ebpfjvm.core.loader.BpfObject;
+import io.ebpfjvm.core.loader.GlobalVariable;
 import io.ebpfjvm.core.loader.MapSpec;
 import io.ebpfjvm.core.loader.ObjectLoader;
+import io.ebpfjvm.core.loader.ProgramSpec;
 import io.ebpfjvm.core.map.MapType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -10,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import java.util.concurrent.Callable;
 
 /** {@code ebpf maps}: the maps an object declares. */
-@Command(name = "maps", mixinStandardHelpOptions = true, description = "List the maps a clang-built object declares.")
+@Command(name = "maps", mixinStandardHelpOptions = true, description = "List the maps, global variables and programs of a clang-built object.")
 final class MapsCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "OBJ", description = "The ELF object (.o).")
@@ -25,8 +27,21 @@ final class MapsCommand implements Callable<Integer> {
             System.out.printf("%-24s %-28s %8d %10d %11d 0x%x%s%n", m.name(), t == null ? "type " + m.type() : t.kernelName(),
                 m.keySize(), m.valueSize(), m.maxEntries(), m.flags(), m.isGlobalData() ? (m.readOnly() ? " (read-only data)" : " (global data)") : "");
         }
+        for (GlobalVariable v : o.variables()) {
+            System.out.printf("  %s+%d: %s (%d bytes)%n", v.section(), v.offset(), v.name(), v.size());
+        }
         System.out.println(o.programs().size() + " program(s): " + String.join(", ",
-            o.programs().stream().map(p -> p.name() + " (" + p.section() + ")").toList()) + "; license: " + o.license());
+            o.programs().stream().map(MapsCommand::describe).toList()) + "; license: " + o.license());
         return ExitCodes.OK;
+    }
+
+    /** {@code name (section)}, and why it cannot run here when it cannot. */
+    private static String describe(ProgramSpec p) {
+        if (p.isSupported()) {
+            return p.name() + " (" + p.section() + ")";
+        }
+        String why = p.unsupported().contains("CO-RE") ? "CO-RE relocations"
+            : p.unsupported().contains("kfunc") ? "kfunc calls" : "extern variables";
+        return p.name() + " (" + p.section() + ", not runnable here: " + why + ")";
     }
 }

@@ -124,10 +124,10 @@ public final class Assembler {
         }
     }
 
-    /** Header, section, symbol and relocation lines of an llvm-objdump listing. */
+    /** Header, section, symbol, relocation and CO-RE relocation lines of an llvm-objdump listing. */
     private static boolean isListingDecoration(String text) {
         return text.contains("file format") || text.startsWith("Disassembly of section")
-            || SYMBOL.matcher(text).matches() || text.contains("R_BPF_");
+            || SYMBOL.matcher(text).matches() || text.contains("R_BPF_") || text.contains("CO-RE <");
     }
 
     /** {@code .8byte 0xWORD}: one slot given as its 64-bit little-endian word. */

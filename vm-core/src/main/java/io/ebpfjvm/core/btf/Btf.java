@@ -20,9 +20,11 @@ public final class Btf {
     private static final int MAX_DEPTH = 32;
 
     private final List<BtfType> types;
+    private final Strings strings;
 
-    private Btf(List<BtfType> types) {
+    private Btf(List<BtfType> types, Strings strings) {
         this.types = types;
+        this.strings = strings;
     }
 
     public static Btf parse(byte[] section) {
@@ -104,13 +106,27 @@ public final class Btf {
             }
             types.add(new BtfType(id, kind, name, sizeOrType, kindFlag, members, array));
         }
-        return new Btf(List.copyOf(types));
+        return new Btf(List.copyOf(types), strings);
     }
 
     private static void need(long at, long bytes, int end, int id) {
         if (at + bytes > end) {
             throw new ElfFormatException(".BTF: type " + id + " truncated: needs " + bytes + " more bytes");
         }
+    }
+
+    /**
+     * The NUL-terminated string at {@code offset} of the string section ({@code .BTF.ext} names
+     * sections, files and source lines this way).
+     *
+     * @throws ElfFormatException naming {@code where} when the offset lies outside the string section
+     */
+    public String string(long offset, String where) {
+        if (offset < 0 || offset >= strings.length()) {
+            throw new ElfFormatException(where + ": string offset " + offset + " beyond the " + strings.length()
+                + "-byte .BTF string section");
+        }
+        return strings.get((int) offset, -1);
     }
 
     public List<BtfType> types() {

@@ -8,9 +8,27 @@ import java.util.Optional;
 
 /**
  * A clang-built eBPF object, loaded: its programs (relocated), the maps it declares, its
- * license and BTF. Build one with {@link ObjectLoader#load(byte[], String)}.
+ * license, BTF (null when built without {@code -g}) and global variables. Build one with
+ * {@link ObjectLoader#load(byte[], String)}.
  */
-public record BpfObject(String name, List<ProgramSpec> programs, List<MapSpec> maps, String license, Btf btf) {
+public record BpfObject(String name, List<ProgramSpec> programs, List<MapSpec> maps, String license, Btf btf,
+                        List<GlobalVariable> variables) {
+
+    public BpfObject {
+        programs = List.copyOf(programs);
+        maps = List.copyOf(maps);
+        variables = List.copyOf(variables);
+    }
+
+    /** An object without global variables. */
+    public BpfObject(String name, List<ProgramSpec> programs, List<MapSpec> maps, String license, Btf btf) {
+        this(name, programs, maps, license, btf, List.of());
+    }
+
+    /** The global variables of one data section, by offset. */
+    public List<GlobalVariable> variables(String section) {
+        return variables.stream().filter(v -> v.section().equals(section)).toList();
+    }
 
     public Optional<ProgramSpec> program(String programName) {
         return programs.stream().filter(p -> p.name().equals(programName)).findFirst();

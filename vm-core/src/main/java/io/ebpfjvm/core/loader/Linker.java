@@ -1,17 +1,14 @@
 package io.ebpfjvm.core.loader;
 
 import io.ebpfjvm.core.elf.ElfFile;
+import io.ebpfjvm.core.elf.ElfRelocation;
 import io.ebpfjvm.core.elf.ElfSection;
 import io.ebpfjvm.core.elf.ElfSymbol;
 import io.ebpfjvm.core.error.ElfFormatException;
 import io.ebpfjvm.core.isa.Instruction;
 import io.ebpfjvm.core.isa.InstructionDecoder;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,30 +56,12 @@ final class Linker {
 
     private Map<Integer, Reloc> readRelocs(ElfSection target) {
         Map<Integer, Reloc> out = new HashMap<>();
-        for (ElfSection s : elf.sections()) {
-            if (s.type() != ElfSection.SHT_REL || s.info() != target.index()) {
-                continue;
+        for (ElfRelocation r : ElfRelocation.of(elf, target)) {
+            if (r.offset() % 8 != 0) {
+                throw new ElfFormatException("section " + target.name() + ": relocation at offset " + r.offset()
+                    + " is not on an instruction boundary");
             }
-            byte[] b = elf.contents(s);
-            if (b.length % 16 != 0) {
-                throw new ElfFormatException("section " + s.name() + ": size " + b.length + " is not a multiple of 16");
-            }
-            ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-            for (int at = 0; at < b.length; at += 16) {
-                long offset = buf.getLong(at);
-                long info = buf.getLong(at + 8);
-                int type = (int) info;
-                long symIndex = info >>> 32;
-                if (symIndex >= elf.symbols().size()) {
-                    throw new ElfFormatException("section " + s.name() + ": relocation " + at / 16 + " names symbol "
-                        + symIndex + ", the table has " + elf.symbols().size());
-                }
-                if (offset % 8 != 0 || offset < 0 || offset >= target.size()) {
-                    throw new ElfFormatException("section " + s.name() + ": relocation " + at / 16 + " at offset "
-                        + offset + " is not an instruction of " + target.name());
-                }
-                out.put((int) (offset / 8), new Reloc(type, elf.symbols().get((int) symIndex)));
-            }
+            out.put((int) (r.offset() / 8), new Reloc(r.type(), r.symbol()));
         }
         return out;
     }
@@ -91,36 +70,75 @@ final class Linker {
     private record Function(ElfSection section, int start, int length) {
     }
 
-    List<Instruction> link(ElfSection section, ElfSymbol entry) {
-        List<Instruction> out = new ArrayList<>();
-        Map<Long, Integer> placed = new HashMap<>();
-        Deque<Function> queue = new ArrayDeque<>();
-        Function first = function(section, (int) (entry.value() / 8), entry);
-        queue.add(first);
-        placed.put(key(first), 0);
-        // Patches to make once every function's position is known: (output pc, target key, slot in target).
-        List<long[]> calls = new ArrayList<>();
-        while (!queue.isEmpty()) {
-            Function f = queue.poll();
+    /** Where a function's slots {@code start..start+length} of {@code section} went: from output slot {@code base} on. */
+    record Placement(ElfSection section, int start, int length, int base) {
+    }
+
+    /** A linked program: its slots and where each function of the object was placed. */
+    record Linked(List<Instruction> slots, List<Placement> placements) {
+    }
+
+    /** Something the program uses that cannot run here (kfunc, extern); only this program fails. */
+    static final class Unsupported extends ElfFormatException {
+        Unsupported(String message) {
+            super(message);
+        }
+    }
+
+    /** Deepest chain of calls into not yet placed functions; deeper means a hostile object. */
+    private static final int MAX_DEPTH = 512;
+
+    /**
+     * Links the program starting at {@code entry}. Functions are laid out as libbpf lays them
+     * out for the kernel: the entry function, then each function the first time an
+     * instruction refers to it, appended at that moment and processed at once (depth first),
+     * so instruction indexes agree with the kernel's verifier log.
+     */
+    Linked link(ElfSection section, ElfSymbol entry) {
+        Job job = new Job();
+        job.emit(function(section, (int) (entry.value() / 8), entry), 0);
+        for (long[] c : job.calls) {
+            int pc = (int) c[0];
+            int target = job.placed.get(c[1]) + (int) c[2];
+            Instruction insn = job.out.get(pc);
+            job.out.set(pc, Instruction.of(insn.opcode(), insn.dst(), insn.src(), insn.offset(), target - (pc + 1)));
+        }
+        return new Linked(job.out, List.copyOf(job.placements));
+    }
+
+    /** The state of one link: output slots, where each function went, references to patch. */
+    private final class Job {
+        final List<Instruction> out = new ArrayList<>();
+        final Map<Long, Integer> placed = new HashMap<>();
+        final List<Placement> placements = new ArrayList<>();
+        /** References to patch once every function is placed: (output pc, target key, slot in target). */
+        final List<long[]> calls = new ArrayList<>();
+
+        /** Appends {@code f}'s code, then relocates it, appending each function it reaches first. */
+        void emit(Function f, int depth) {
+            if (depth > MAX_DEPTH) {
+                throw new ElfFormatException("section " + f.section().name() + ": calls nested more than " + MAX_DEPTH
+                    + " functions deep");
+            }
             List<Instruction> slots = code(f.section());
             Map<Integer, Reloc> rel = relocs(f.section());
             int base = out.size();
+            placed.put(key(f), base);
+            placements.add(new Placement(f.section(), f.start(), f.length(), base));
+            out.addAll(slots.subList(f.start(), f.start() + f.length()));
             for (int i = 0; i < f.length(); i++) {
                 int local = f.start() + i;
                 Instruction insn = slots.get(local);
                 Reloc r = rel.get(local);
                 int pc = base + i;
                 if (insn.isLddw() && i + 1 < f.length()) {
-                    Instruction next = slots.get(local + 1);
                     if (r != null) {
-                        Instruction[] two = relocateLddw(f, local, insn, next, r, calls, pc, queue, placed);
-                        insn = two[0];
-                        next = two[1];
+                        Instruction[] two = relocateLddw(f, local, insn, r, pc, depth);
+                        out.set(pc, two[0]);
+                        out.set(pc + 1, two[1]);
                     } else if (insn.src() == BPF_PSEUDO_FUNC) {
-                        reference(f.section(), local + 1 + insn.imm(), pc, calls, queue, placed, f);
+                        reference(f.section(), local + 1 + insn.imm(), pc, f, depth);
                     }
-                    out.add(insn);
-                    out.add(next);
                     i++;
                     continue;
                 }
@@ -133,73 +151,60 @@ final class Linker {
                         }
                         ElfSymbol s = r.symbol();
                         if (s.section() == 0 || s.section() >= elf.sections().size()) {
-                            throw new ElfFormatException("section " + f.section().name() + " insn " + local + ": call to '"
-                                + s.name() + "', an external function (kfunc): kfuncs are not supported");
+                            throw new Unsupported("section " + f.section().name() + " insn " + local + ": relocation "
+                                + "R_BPF_64_32 against '" + s.name() + "', an external function (kfunc): kfuncs are not supported");
                         }
                         targetSection = elf.sections().get(s.section());
                         targetSlot = s.value() / 8 + insn.imm() + 1L;
                     }
-                    insn = Instruction.of(CALL, 0, BPF_PSEUDO_CALL, 0, 0);
-                    reference(targetSection, targetSlot, pc, calls, queue, placed, f);
+                    out.set(pc, Instruction.of(CALL, 0, BPF_PSEUDO_CALL, 0, 0));
+                    reference(targetSection, targetSlot, pc, f, depth);
                 } else if (r != null) {
                     throw unsupported(f, local, r);
                 }
-                out.add(insn);
             }
-            placed.put(key(f), base);
         }
-        for (long[] c : calls) {
-            int pc = (int) c[0];
-            Integer fnBase = placed.get(c[1]);
-            int target = fnBase + (int) c[2];
-            Instruction insn = out.get(pc);
-            out.set(pc, Instruction.of(insn.opcode(), insn.dst(), insn.src(), insn.offset(), target - (pc + 1)));
-        }
-        return out;
-    }
 
-    private Instruction[] relocateLddw(Function f, int local, Instruction insn, Instruction next, Reloc r,
-                                       List<long[]> calls, int pc, Deque<Function> queue, Map<Long, Integer> placed) {
-        if (r.type() != R_BPF_64_64) {
-            throw unsupported(f, local, r);
+        private Instruction[] relocateLddw(Function f, int local, Instruction insn, Reloc r, int pc, int depth) {
+            if (r.type() != R_BPF_64_64) {
+                throw unsupported(f, local, r);
+            }
+            ElfSymbol s = r.symbol();
+            String where = "section " + f.section().name() + " insn " + local;
+            if (s.section() == 0 || s.section() >= elf.sections().size()) {
+                throw new Unsupported(where + ": relocation R_BPF_64_64 against '" + s.name()
+                    + "', an extern variable (kconfig/ksym): not supported");
+            }
+            ElfSection target = elf.sections().get(s.section());
+            Integer map = maps.mapAt(target.index(), s.value());
+            if (map != null && (target.name().equals(".maps") || target.name().equals("maps"))) {
+                return Instruction.lddw(insn.dst(), BPF_PSEUDO_MAP_FD, map);
+            }
+            Integer data = maps.dataMap(target.index());
+            if (data != null) {
+                long offset = s.value() + insn.imm();
+                return new Instruction[] {
+                    Instruction.of(LDDW, insn.dst(), BPF_PSEUDO_MAP_VALUE, 0, data),
+                    Instruction.of(0, 0, 0, 0, (int) offset),
+                };
+            }
+            if (target.isExecutable()) {
+                reference(target, s.value() / 8 + insn.imm() / 8, pc, f, depth);
+                return Instruction.lddw(insn.dst(), BPF_PSEUDO_FUNC, 0);
+            }
+            throw new ElfFormatException(where + ": relocation against '" + s.name() + "' in section " + target.name()
+                + ", which is no map, global data or code");
         }
-        ElfSymbol s = r.symbol();
-        String where = "section " + f.section().name() + " insn " + local;
-        if (s.section() == 0 || s.section() >= elf.sections().size()) {
-            throw new ElfFormatException(where + ": reference to '" + s.name()
-                + "', an extern variable (kconfig/ksym): not supported");
-        }
-        ElfSection target = elf.sections().get(s.section());
-        Integer map = maps.mapAt(target.index(), s.value());
-        if (map != null && (target.name().equals(".maps") || target.name().equals("maps"))) {
-            return Instruction.lddw(insn.dst(), BPF_PSEUDO_MAP_FD, map);
-        }
-        Integer data = maps.dataMap(target.index());
-        if (data != null) {
-            long offset = s.value() + insn.imm();
-            return new Instruction[] {
-                Instruction.of(LDDW, insn.dst(), BPF_PSEUDO_MAP_VALUE, 0, data),
-                Instruction.of(0, 0, 0, 0, (int) offset),
-            };
-        }
-        if (target.isExecutable()) {
-            reference(target, s.value() / 8 + insn.imm() / 8, pc, calls, queue, placed, f);
-            return Instruction.lddw(insn.dst(), BPF_PSEUDO_FUNC, 0);
-        }
-        throw new ElfFormatException(where + ": relocation against '" + s.name() + "' in section " + target.name()
-            + ", which is no map, global data or code");
-    }
 
-    /** Records that the instruction at output {@code pc} refers to {@code slot} of {@code section}. */
-    private void reference(ElfSection section, long slot, int pc, List<long[]> calls, Deque<Function> queue,
-                           Map<Long, Integer> placed, Function from) {
-        Function target = containing(section, slot, from);
-        long k = key(target);
-        if (!placed.containsKey(k)) {
-            placed.put(k, -1);
-            queue.add(target);
+        /** The instruction at output {@code pc} refers to {@code slot} of {@code section}: place its function now if new. */
+        private void reference(ElfSection section, long slot, int pc, Function from, int depth) {
+            Function target = containing(section, slot, from);
+            long k = key(target);
+            if (!placed.containsKey(k)) {
+                emit(target, depth + 1);
+            }
+            calls.add(new long[] {pc, k, slot - target.start()});
         }
-        calls.add(new long[] {pc, k, slot - target.start()});
     }
 
     private Function containing(ElfSection section, long slot, Function from) {

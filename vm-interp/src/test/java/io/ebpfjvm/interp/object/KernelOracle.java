@@ -103,6 +103,45 @@ final class KernelOracle implements AutoCloseable {
         return v;
     }
 
+    /** Every entry of a map as bpftool dumps it: key and value bytes (per-CPU maps: every CPU's value, concatenated). */
+    List<byte[][]> dump(String map) throws Exception {
+        String out = Tools.run(List.of(bpftool(), "-j", "map", "dump", "pinned", pin + "-maps/" + map));
+        List<byte[][]> entries = new ArrayList<>();
+        // Entries: {"key":[...],"value":[...]} or {"key":[...],"values":[{"cpu":0,"value":[...]},...]}.
+        Matcher entry = Pattern.compile("\\{\"key\":\\[([^\\]]*)],\"values?\":(\\[\\{.*?}]|\\[[^\\]]*])").matcher(out);
+        while (entry.find()) {
+            byte[] key = bytes(entry.group(1));
+            Matcher v = Pattern.compile("\"value\":\\[([^\\]]*)]").matcher(entry.group(2));
+            java.io.ByteArrayOutputStream value = new java.io.ByteArrayOutputStream();
+            if (entry.group(2).startsWith("[{")) {
+                while (v.find()) {
+                    value.writeBytes(bytes(v.group(1)));
+                }
+            } else {
+                value.writeBytes(bytes(entry.group(2).substring(1, entry.group(2).length() - 1)));
+            }
+            entries.add(new byte[][] {key, value.toByteArray()});
+        }
+        return entries;
+    }
+
+    private static byte[] bytes(String words) {
+        if (words.isBlank()) {
+            return new byte[0];
+        }
+        String[] w = words.replace("\"", "").split(",");
+        byte[] b = new byte[w.length];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) Integer.parseInt(w[i].trim().replaceFirst("^0x", ""), 16);
+        }
+        return b;
+    }
+
+    /** {@code bpftool prog dump xlated ... linum}: the kernel's view of a program, with its functions and line info. */
+    String xlatedWithLines(String program) throws Exception {
+        return Tools.run(List.of(bpftool(), "prog", "dump", "xlated", "pinned", pin.resolve(program).toString(), "linum"));
+    }
+
     void setProgram(String progArray, int index, String program) throws Exception {
         Tools.run(List.of(bpftool(), "map", "update", "pinned", pin + "-maps/" + progArray, "key", "hex",
             String.format("%02x", index), "00", "00", "00", "value", "pinned", pin.resolve(program).toString()));
