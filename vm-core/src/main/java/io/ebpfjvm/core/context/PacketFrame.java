@@ -142,6 +142,7 @@ public final class PacketFrame {
         end = XDP_HEADROOM + length;
         writable = true;
         moved = true;
+        remap(); // also when the adjustment that asked for the move then fails
     }
 
     /** {@code bpf_xdp_adjust_head}: moves {@code data} by {@code delta} (negative grows the packet), metadata along. */

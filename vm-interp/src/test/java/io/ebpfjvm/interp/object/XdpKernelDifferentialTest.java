@@ -1,0 +1,128 @@
+package io.ebpfjvm.interp.object;
+
+import io.ebpfjvm.core.exec.ExecutableProgram;
+import io.ebpfjvm.core.exec.ExecutionOptions;
+import io.ebpfjvm.core.exec.MapSet;
+import io.ebpfjvm.core.exec.RunResult;
+import io.ebpfjvm.core.helper.KernelHelpers;
+import io.ebpfjvm.core.loader.BpfObject;
+import io.ebpfjvm.interp.Interpreter;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The kernel as oracle for XDP packet geometry and redirects: {@code xdp_adjust.o} moves
+ * data, data_meta and data_end by amounts from its plan map and marks the bytes it can reach;
+ * {@code bpftool prog run} reports the return value (the helpers' results) and data_out
+ * (metadata and packet). Our run's return value and {@link RunResult} must equal them.
+ * Skips cleanly without root, bpftool or kernel BPF.
+ */
+class XdpKernelDifferentialTest {
+
+    private static byte[] plan(int head, int meta, int tail, int order) {
+        return ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(head).putInt(meta).putInt(tail).putInt(order).array();
+    }
+
+    private static byte[] u32(int v) {
+        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
+    }
+
+    @Test
+    void adjustHeadMetaTailMatchTheKernelInReturnValueAndOutputPacket() throws Exception {
+        try (KernelOracle kernel = KernelOracle.open("xdp_adjust.o")) {
+            BpfObject object = ObjectRunTest.load("xdp_adjust.o");
+            MapSet maps = MapSet.create(object);
+            ExecutableProgram prog = Interpreter.compile(object.program("xdp_adjust").orElseThrow(), null, maps,
+                KernelHelpers.registry(s -> { }), ExecutionOptions.defaults());
+            // Edges of every bound (headroom 216 usable, metadata 4-aligned and <= 255, tail up to a
+            // 4096-byte frame, at least ETH_HLEN left), then random plans.
+            List<int[]> plans = new java.util.ArrayList<>(List.of(
+                new int[] {0, 0, 0, 0}, new int[] {-216, 0, 0, 0}, new int[] {-217, 0, 0, 0}, new int[] {50, 0, 0, 0},
+                new int[] {51, 0, 0, 0}, new int[] {0, -4, 0, 0}, new int[] {0, -3, 0, 0}, new int[] {0, 4, 0, 0},
+                new int[] {0, -216, 0, 0}, new int[] {0, -220, 0, 0}, new int[] {40, -252, 0, 0}, new int[] {40, -256, 0, 0},
+                new int[] {0, 0, 3456, 0}, new int[] {0, 0, 3457, 0}, new int[] {0, 0, -50, 0}, new int[] {0, 0, -51, 0},
+                new int[] {0, 0, 100, 0}, new int[] {-216, -4, 0, 0}, new int[] {-216, -4, 0, 1}, new int[] {-200, -16, 37, 0},
+                new int[] {30, -8, -10, 1}, new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE, Integer.MIN_VALUE, 0}));
+            Random r = new Random(3);
+            for (int i = 0; i < 24; i++) {
+                plans.add(new int[] {r.nextInt(300) - 250, -4 * r.nextInt(70) + (r.nextInt(8) == 0 ? 1 : 0),
+                    r.nextInt(400) - 120, r.nextInt(2)});
+            }
+            RunResult out = new RunResult();
+            int moved = 0;
+            for (int[] p : plans) {
+                byte[] plan = plan(p[0], p[1], p[2], p[3]);
+                kernel.updateMap("plan", u32(0), plan);
+                maps.byName("plan").orElseThrow().put(u32(0), plan);
+                byte[] packet = new byte[64 + r.nextInt(100)];
+                for (int i = 0; i < packet.length; i++) {
+                    packet[i] = (byte) i;
+                }
+                KernelOracle.Result expected = kernel.run("xdp_adjust", packet);
+                long r0 = prog.run(packet.clone(), 0, packet.length, null, out);
+                String where = "plan " + java.util.Arrays.toString(p) + " on " + packet.length + " bytes";
+                assertEquals(expected.returnValue(), r0, where);
+                assertEquals(HexFormat.of().formatHex(expected.packetOut()), HexFormat.of().formatHex(out.metaAndPacket()), where);
+                moved += out.packetLength() != packet.length || out.metaLength() > 0 ? 1 : 0;
+            }
+            assertTrue(moved > 10, "plans that changed the geometry: " + moved);
+            System.out.println("kernel differential xdp_adjust.o: " + plans.size() + " plans equal (return value, data_out), "
+                + moved + " changed the packet geometry");
+        }
+    }
+
+    @Test
+    void redirectMapFallbacksAndTargetsMatchTheKernel() throws Exception {
+        try (KernelOracle kernel = KernelOracle.open("xdp_redirect.o")) {
+            BpfObject object = ObjectRunTest.load("xdp_redirect.o");
+            MapSet maps = MapSet.create(object);
+            ExecutableProgram prog = Interpreter.compile(object.program("xdp_redirect").orElseThrow(), null, maps,
+                KernelHelpers.registry(s -> { }), ExecutionOptions.defaults());
+            // lo (ifindex 1) exists everywhere: devmap slot 2 and devmap_hash key 7 name it; cpumap slot 0 gets a queue.
+            for (var fill : List.of(new Object[] {"devices", 2, 1}, new Object[] {"device_hash", 7, 1}, new Object[] {"cpus", 0, 192})) {
+                kernel.updateMap((String) fill[0], u32((int) fill[1]), u32((int) fill[2]));
+                maps.byName((String) fill[0]).orElseThrow().put(u32((int) fill[1]), u32((int) fill[2]));
+            }
+            long[] flagSet = {0, 1, 2, 3, 4, 7, 1L << 3, (1L << 3) | 2, 1L << 4 | 1, 1L << 5, 1L << 32 | 2};
+            long[] keys = {0, 1, 2, 7, 8, 0x100000002L};
+            byte[] packet = ObjectRunTest.ipv4(17, 0x0a000001, 0x0a000002, 1000, 53);
+            RunResult out = new RunResult();
+            int redirected = 0;
+            int cases = 0;
+            for (int map = 0; map <= 4; map++) {
+                for (long key : keys) {
+                    for (long flags : flagSet) {
+                        byte[] plan = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
+                            .putInt(map).putInt((int) key).putLong(flags).array();
+                        kernel.updateMap("plan", u32(0), plan);
+                        maps.byName("plan").orElseThrow().put(u32(0), plan);
+                        long expected = kernel.run("xdp_redirect", packet).returnValue();
+                        long r0 = prog.run(packet.clone(), 0, packet.length, null, out);
+                        String where = "map " + map + " key " + key + " flags 0x" + Long.toHexString(flags);
+                        assertEquals(expected, r0, where);
+                        if (r0 == 4) {
+                            redirected++;
+                            assertNotEquals(RunResult.Redirect.NONE, out.redirect(), where);
+                            assertEquals(key & 0xffffffffL, out.redirectTarget(), where);
+                            if (map < 4) {
+                                assertEquals(List.of("devices", "device_hash", "cpus", "sockets").get(map), out.redirectMap().name(), where);
+                            }
+                        } else {
+                            assertEquals(RunResult.Redirect.NONE, out.redirect(), where);
+                        }
+                        cases++;
+                    }
+                }
+            }
+            assertTrue(redirected > 5, "redirected cases: " + redirected);
+            System.out.println("kernel differential xdp_redirect.o: " + cases + " cases equal, " + redirected + " redirected");
+        }
+    }
+}
