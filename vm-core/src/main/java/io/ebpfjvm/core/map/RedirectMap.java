@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *
  * <p>Kernel rules kept: u32 keys; a DEVMAP/CPUMAP/XSKMAP key is an index below
  * {@code max_entries} whose slot may be empty; DEVMAP_HASH keys are any u32 ({@code -E2BIG}
- * when full). Host updates refuse {@code BPF_NOEXIST} on index maps ({@code -EEXIST}), an
- * ifindex of 0 ({@code -EINVAL}: no such device), a CPU at or above the CPU count
+ * when full). Host updates refuse {@code BPF_NOEXIST} on index maps ({@code -EEXIST}); an
+ * ifindex of 0 empties a DEVMAP slot and is refused by DEVMAP_HASH ({@code -EINVAL}: no such
+ * device), any other ifindex is accepted (there are no devices to check); a CPU at or above the CPU count
  * ({@code -ENODEV}); a queue size of 0 empties a CPUMAP slot; programs attached through the
  * second value word are not supported ({@code -EINVAL}). Deleting an index within range
  * always succeeds. Programs may look DEVMAP entries up (read-only values), never change them;
@@ -105,9 +106,23 @@ public final class RedirectMap extends BpfMap {
             }
         }
         int first = Words.u32(value, 0);
-        int program = valueSize >= 8 ? Words.u32(value, 4) : 0;
+        // bpf_devmap_val / bpf_cpumap_val: a program fd follows when the value has 8 bytes (-1: none)
+        int program = valueSize >= 8 ? Words.u32(value, 4) : -1;
         switch (type()) {
-            case DEVMAP, DEVMAP_HASH -> {
+            case DEVMAP -> {
+                if (first == 0) {
+                    // ifindex 0 empties the slot, and then may not name a program
+                    if (program > -1) {
+                        return -Errno.EINVAL;
+                    }
+                    present.set(k, 0);
+                    return 0;
+                }
+                if (program > 0) {
+                    return -Errno.EINVAL;
+                }
+            }
+            case DEVMAP_HASH -> {
                 if (first == 0 || program > 0) {
                     return -Errno.EINVAL;
                 }

@@ -125,4 +125,69 @@ class XdpKernelDifferentialTest {
             System.out.println("kernel differential xdp_redirect.o: " + cases + " cases equal, " + redirected + " redirected");
         }
     }
+
+    @Test
+    void perfEventOutputErrorCodesMatchTheKernelAndRecordsCarryPacketBytes() throws Exception {
+        try (KernelOracle kernel = KernelOracle.open("xdp_perf.o")) {
+            BpfObject object = ObjectRunTest.load("xdp_perf.o");
+            MapSet maps = MapSet.create(object);
+            ExecutableProgram prog = Interpreter.compile(object.program("xdp_perf").orElseThrow(), null, maps,
+                KernelHelpers.registry(s -> { }), ExecutionOptions.defaults());
+            long current = KernelHelpers.BPF_F_CURRENT_CPU;
+            long[] flagSet = {0, 1, 3, 4, 5, current, current | 20L << 32, 2 | 60L << 32, current | 61L << 32,
+                current | 0xfffffL << 32, 1L << 52, 1L << 63};
+            byte[] packet = ObjectRunTest.ipv4(6, 1, 2, 3, 4).clone();
+            packet = java.util.Arrays.copyOf(packet, 60);
+            int cases = 0;
+            for (long flags : flagSet) {
+                for (int size : new int[] {0, 8, 16}) {
+                    byte[] plan = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(flags).putInt(size).array();
+                    kernel.updateMap("plan", u32(0), plan);
+                    maps.byName("plan").orElseThrow().put(u32(0), plan);
+                    long expected = kernel.run("xdp_perf", packet).returnValue();
+                    assertEquals(expected, prog.run(packet.clone()), "flags 0x" + Long.toHexString(flags) + " size " + size);
+                    cases++;
+                }
+            }
+            // With the slots open (which bpftool cannot do for a test run) the records arrive, packet bytes appended.
+            io.ebpfjvm.core.map.PerfEventArrayMap samples = (io.ebpfjvm.core.map.PerfEventArrayMap) maps.byName("samples").orElseThrow();
+            samples.openAll();
+            byte[] plan = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(current | 20L << 32).putInt(16).array();
+            maps.byName("plan").orElseThrow().put(u32(0), plan);
+            assertEquals(0, prog.run(packet.clone()));
+            byte[] finalPacket = packet;
+            assertEquals(1, samples.consume((cpu, data) -> {
+                assertEquals(36, data.length);
+                assertEquals(0x1122334455667788L, ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).getLong(0));
+                assertEquals(60, ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).getLong(8));
+                assertArrayEquals(java.util.Arrays.copyOf(finalPacket, 20), java.util.Arrays.copyOfRange(data, 16, 36));
+            }));
+            System.out.println("kernel differential xdp_perf.o: " + cases + " perf_event_output cases equal");
+        }
+    }
+
+    @Test
+    void redirectMapHostUpdatesFailWhereTheKernelsFail() throws Exception {
+        try (KernelOracle kernel = KernelOracle.open("xdp_redirect.o")) {
+            MapSet maps = MapSet.create(ObjectRunTest.load("xdp_redirect.o"));
+            Object[][] updates = {
+                {"devices", 0, 1}, {"devices", 7, 1}, {"devices", 8, 1}, {"devices", 1, 0},
+                {"device_hash", 1000, 1}, {"device_hash", 3, 0}, {"cpus", 1, 0}, {"cpus", 4, 64},
+            };
+            for (Object[] u : updates) {
+                String map = (String) u[0];
+                byte[] key = u32((int) u[1]);
+                byte[] value = u32((int) u[2]);
+                boolean kernelOk;
+                try {
+                    kernel.updateMap(map, key, value);
+                    kernelOk = true;
+                } catch (java.io.IOException e) {
+                    kernelOk = false;
+                }
+                long ours = maps.byName(map).orElseThrow().update(key, value, 0);
+                assertEquals(kernelOk, ours == 0, map + " key " + u[1] + " value " + u[2] + ": ours " + ours);
+            }
+        }
+    }
 }
