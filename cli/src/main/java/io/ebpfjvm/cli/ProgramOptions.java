@@ -33,7 +33,8 @@ final class ProgramOptions {
     String program;
 
     @Option(names = "--type", paramLabel = "TYPE",
-        description = "Program type: xdp, socket, tc, cgroup_skb or raw (default: from the section name).")
+        description = {"Program type: xdp, socket, tc, cgroup_skb, kprobe, tracepoint, cgroup_sock, post_bind4, post_bind6",
+            "or raw (default: from the section name)."})
     String type;
 
     @Option(names = "--map", paramLabel = "NAME:KEYHEX=VALUEHEX",
@@ -114,7 +115,29 @@ final class ProgramOptions {
             case "tc", "sched_cls", "classifier" -> ProgramType.SCHED_CLS;
             case "cgroup_skb", "cgroup/skb" -> ProgramType.CGROUP_SKB;
             case "raw" -> ProgramType.RAW_MEMORY;
-            default -> throw new EbpfException("--type " + t + ": expected xdp, socket, tc, cgroup_skb or raw");
+            case "kprobe", "kretprobe", "uprobe", "uretprobe" -> ProgramType.KPROBE;
+            case "tracepoint", "tp" -> ProgramType.TRACEPOINT;
+            case "cgroup_sock", "cgroup/sock", "sock_create", "sock_release" -> ProgramType.CGROUP_SOCK;
+            case "post_bind4", "cgroup/post_bind4" -> ProgramType.CGROUP_SOCK_POST_BIND4;
+            case "post_bind6", "cgroup/post_bind6" -> ProgramType.CGROUP_SOCK_POST_BIND6;
+            default -> throw new EbpfException("--type " + t + ": expected xdp, socket, tc, cgroup_skb, kprobe, tracepoint, "
+                + "cgroup_sock, post_bind4, post_bind6 or raw");
+        };
+    }
+
+    /** The name --type takes for a type, for messages. */
+    static String typeName(ProgramType t) {
+        return switch (t) {
+            case XDP -> "xdp";
+            case SOCKET_FILTER -> "socket";
+            case SCHED_CLS -> "tc";
+            case CGROUP_SKB -> "cgroup_skb";
+            case KPROBE -> "kprobe";
+            case TRACEPOINT -> "tracepoint";
+            case CGROUP_SOCK -> "cgroup_sock";
+            case CGROUP_SOCK_POST_BIND4 -> "post_bind4";
+            case CGROUP_SOCK_POST_BIND6 -> "post_bind6";
+            case RAW_MEMORY -> "raw";
         };
     }
 }

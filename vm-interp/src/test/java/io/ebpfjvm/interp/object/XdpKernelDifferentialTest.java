@@ -190,4 +190,29 @@ class XdpKernelDifferentialTest {
             }
         }
     }
+
+    @Test
+    void vlanPopGivesTheKernelsOutputPackets() throws Exception {
+        try (KernelOracle kernel = KernelOracle.open("xdp_vlan_pop.o")) {
+            BpfObject object = ObjectRunTest.load("xdp_vlan_pop.o");
+            ExecutableProgram prog = Interpreter.compile(object.program("xdp_vlan_pop").orElseThrow(), null, MapSet.create(object),
+                KernelHelpers.registry(s -> { }), ExecutionOptions.defaults());
+            Random r = new Random(11);
+            RunResult out = new RunResult();
+            int popped = 0;
+            for (int i = 0; i < 20; i++) {
+                byte[] packet = new byte[14 + r.nextInt(80)];
+                r.nextBytes(packet);
+                if (i % 2 == 0) {
+                    packet[12] = (byte) 0x81;
+                    packet[13] = 0;
+                }
+                KernelOracle.Result expected = kernel.run("xdp_vlan_pop", packet);
+                assertEquals(expected.returnValue(), prog.run(packet.clone(), 0, packet.length, null, out));
+                assertArrayEquals(expected.packetOut(), out.metaAndPacket(), HexFormat.of().formatHex(packet));
+                popped += out.packetLength() < packet.length ? 1 : 0;
+            }
+            assertTrue(popped >= 8, "popped " + popped);
+        }
+    }
 }
