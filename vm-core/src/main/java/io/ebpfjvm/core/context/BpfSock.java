@@ -70,55 +70,46 @@ public final class BpfSock {
         return ByteBuffer.wrap(sock).order(ByteOrder.LITTLE_ENDIAN).getInt(offset);
     }
 
-    /** Null when the access is allowed for this attach variant, else why not. */
+    /**
+     * Null when the access is allowed for this attach variant, else why not. Narrow (1- and
+     * 2-byte) loads are allowed anywhere inside the address fields and dst_port, but of the
+     * other fields only at their first byte, as the kernel's switch on the offset does.
+     */
     static String accessProblem(ContextLayout layout, int off, int size, boolean write) {
         if (off < 0 || off >= SIZE || off % size != 0) {
             return "invalid bpf_sock access: " + size + " bytes at offset " + off;
         }
-        boolean create = layout == ContextLayout.BPF_SOCK;
         String where = "bpf_sock field at offset " + off;
-        switch (field(off)) {
-            case BOUND_DEV_IF, MARK, PRIORITY -> {
-                if (!create) {
-                    return where + " is only accessible in cgroup/sock_create and sock_release";
-                }
-                return size == 4 ? null : where + " must be accessed with 4 bytes";
-            }
-            case SRC_IP4 -> {
-                if (layout != ContextLayout.BPF_SOCK_POST_BIND4) {
-                    return where + " (src_ip4) is only readable in cgroup/post_bind4";
-                }
-            }
-            case SRC_IP6, SRC_IP6 + 4, SRC_IP6 + 8, SRC_IP6 + 12 -> {
-                if (layout != ContextLayout.BPF_SOCK_POST_BIND6) {
-                    return where + " (src_ip6) is only readable in cgroup/post_bind6";
-                }
-            }
-            case SRC_PORT -> {
-                if (create) {
-                    return where + " (src_port) is only readable in cgroup/post_bind4 and post_bind6";
-                }
-            }
-            case DST_PORT -> {
-                if (off >= DST_PORT + 2) {
-                    return where + " is padding after dst_port";
-                }
-                if (write) {
-                    return where + " (dst_port) is read-only";
-                }
-                return size == 4 && off == DST_PORT || size <= 2 ? null : where + ": dst_port is 2 bytes";
-            }
-            default -> {
-            }
+        if (size > 4) {
+            return where + ": fields are at most 4 bytes";
         }
-        if (write) {
-            return where + " is read-only";
+        boolean create = layout == ContextLayout.BPF_SOCK;
+        if (off >= SRC_IP4 && off < SRC_IP4 + 4) {
+            return layout != ContextLayout.BPF_SOCK_POST_BIND4 ? where + " (src_ip4) is only readable in cgroup/post_bind4"
+                : readOnly(where, write);
         }
-        return size <= 4 ? null : where + ": fields are at most 4 bytes";
+        if (off >= SRC_IP6 && off < SRC_IP6 + 16) {
+            return layout != ContextLayout.BPF_SOCK_POST_BIND6 ? where + " (src_ip6) is only readable in cgroup/post_bind6"
+                : readOnly(where, write);
+        }
+        if (off >= DST_IP4 && off < DST_IP6 + 16) {
+            return readOnly(where, write);
+        }
+        if (off == DST_PORT || off == DST_PORT + 1) {
+            // a 4-byte load reads the port with its zero padding; narrower ones only the port
+            return size == 4 || size <= 2 ? readOnly(where, write) : where + ": dst_port is 2 bytes";
+        }
+        return switch (off) {
+            case FAMILY, TYPE, PROTOCOL, STATE, RX_QUEUE_MAPPING -> readOnly(where, write);
+            case SRC_PORT -> create ? where + " (src_port) is only readable in cgroup/post_bind4 and post_bind6"
+                : readOnly(where, write);
+            case BOUND_DEV_IF, MARK, PRIORITY -> !create ? where + " is only accessible in cgroup/sock_create and sock_release"
+                : size == 4 ? null : where + " must be accessed with 4 bytes";
+            default -> where + " is not the start of a field (or is padding)";
+        };
     }
 
-    /** The start of the 4-byte field holding {@code off}. */
-    private static int field(int off) {
-        return off & ~3;
+    private static String readOnly(String where, boolean write) {
+        return write ? where + " is read-only" : null;
     }
 }
