@@ -193,6 +193,29 @@ public final class PacketFrame {
         return 0;
     }
 
+    /**
+     * {@code bpf_xdp_load_bytes}/{@code bpf_xdp_store_bytes}: copies {@code length} bytes
+     * between packet offset {@code offset} (from {@code data}) and {@code buffer[at..]}.
+     * Offsets and lengths are the helper's u32s: above 0xffff is {@code -EFAULT}, past the
+     * end {@code -EINVAL}.
+     */
+    public long copyBytes(long offset, byte[] buffer, int at, long length, boolean store) {
+        long off = offset & 0xffffffffL;
+        long len = length & 0xffffffffL;
+        if (off > 0xffff || len > 0xffff) {
+            return -Errno.EFAULT;
+        }
+        if (off + len > end - data) {
+            return -Errno.EINVAL;
+        }
+        if (store) {
+            System.arraycopy(buffer, at, array, data + (int) off, (int) len);
+        } else {
+            System.arraycopy(array, data + (int) off, buffer, at, (int) len);
+        }
+        return 0;
+    }
+
     /** Records {@code bpf_redirect}'s target (the last successful redirect call wins, as in the kernel). */
     public void redirectToIfindex(long ifindex, long flags) {
         redirectKind = REDIRECT_IFINDEX;

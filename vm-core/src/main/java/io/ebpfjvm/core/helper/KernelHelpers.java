@@ -60,6 +60,9 @@ public final class KernelHelpers {
     public static final int RINGBUF_SUBMIT = 132;
     public static final int RINGBUF_DISCARD = 133;
     public static final int LOOP = 181;
+    public static final int XDP_GET_BUFF_LEN = 188;
+    public static final int XDP_LOAD_BYTES = 189;
+    public static final int XDP_STORE_BYTES = 190;
 
     /** {@code BPF_F_INDEX_MASK} / {@code BPF_F_CURRENT_CPU}. */
     public static final long BPF_F_CURRENT_CPU = 0xffffffffL;
@@ -114,6 +117,12 @@ public final class KernelHelpers {
                 (c, ctx, delta, a, b, d) -> xdpFrame(c, "xdp_adjust_meta").adjustMeta((int) delta))
             .register(XDP_ADJUST_TAIL, proto("xdp_adjust_tail", INTEGER, PTR_TO_CTX, ANYTHING),
                 (c, ctx, delta, a, b, d) -> xdpFrame(c, "xdp_adjust_tail").adjustTail((int) delta))
+            .register(XDP_GET_BUFF_LEN, proto("xdp_get_buff_len", INTEGER, PTR_TO_CTX),
+                (c, ctx, a, b, d, e) -> xdpFrame(c, "xdp_get_buff_len").length())
+            .register(XDP_LOAD_BYTES, proto("xdp_load_bytes", INTEGER, PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE),
+                (c, ctx, off, buf, len, e) -> xdpBytes(c, off, buf, len, false))
+            .register(XDP_STORE_BYTES, proto("xdp_store_bytes", INTEGER, PTR_TO_CTX, ANYTHING, PTR_TO_MEM_READONLY, CONST_SIZE),
+                (c, ctx, off, buf, len, e) -> xdpBytes(c, off, buf, len, true))
             .register(PERF_EVENT_OUTPUT, proto("perf_event_output", INTEGER, PTR_TO_CTX, CONST_MAP_PTR, ANYTHING,
                 PTR_TO_MEM_READONLY, CONST_SIZE_OR_ZERO), KernelHelpers::perfEventOutput)
             .register(PROBE_READ, probeProto("probe_read"), (c, dst, size, src, a, b) -> ProbeRead.bytes(c, memory, dst, size, src))
@@ -149,6 +158,14 @@ public final class KernelHelpers {
 
     private static long engineOnly(HelperContext c, long a, long b, long d, long e, long f) {
         throw new EbpfRuntimeException(c.instructionIndex(), "this helper is run by the engine itself, not called through the registry");
+    }
+
+    private static long xdpBytes(HelperContext c, long offset, long buffer, long length, boolean store) {
+        io.ebpfjvm.core.context.PacketFrame frame = xdpFrame(c, store ? "xdp_store_bytes" : "xdp_load_bytes");
+        int n = (int) Math.max(0, Math.min(length & 0xffffffffL, 0x10000));
+        AddressSpace mem = c.memory();
+        int at = mem.index(buffer, n, !store, c.instructionIndex());
+        return frame.copyBytes(offset, mem.array(buffer), at, length, store);
     }
 
     private static io.ebpfjvm.core.context.PacketFrame xdpFrame(HelperContext c, String helper) {

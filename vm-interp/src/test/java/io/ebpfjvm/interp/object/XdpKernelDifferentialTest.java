@@ -215,4 +215,30 @@ class XdpKernelDifferentialTest {
             assertTrue(popped >= 8, "popped " + popped);
         }
     }
+
+    @Test
+    void xdpLoadAndStoreBytesMatchTheKernel() throws Exception {
+        try (KernelOracle kernel = KernelOracle.open("xdp_bytes.o")) {
+            BpfObject object = ObjectRunTest.load("xdp_bytes.o");
+            MapSet maps = MapSet.create(object);
+            ExecutableProgram prog = Interpreter.compile(object.program("xdp_bytes").orElseThrow(), null, maps,
+                KernelHelpers.registry(s -> { }), ExecutionOptions.defaults());
+            int[][] plans = {{0, 8, 20}, {0, 32, 0}, {40, 24, 0}, {41, 24, 0}, {60, 4, 0}, {0, 4, 61}, {0, 4, 60},
+                {0x10000, 4, 0}, {0xffff, 1, 0}, {-1, 4, 0}, {5, 16, 0x10000}, {10, 3, 30}};
+            RunResult out = new RunResult();
+            for (int[] p : plans) {
+                byte[] plan = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(p[0]).putInt(p[1]).putInt(p[2]).array();
+                kernel.updateMap("plan", u32(0), plan);
+                maps.byName("plan").orElseThrow().put(u32(0), plan);
+                byte[] packet = new byte[64];
+                for (int i = 0; i < packet.length; i++) {
+                    packet[i] = (byte) (i * 7);
+                }
+                KernelOracle.Result expected = kernel.run("xdp_bytes", packet);
+                String where = java.util.Arrays.toString(p);
+                assertEquals(expected.returnValue(), prog.run(packet.clone(), 0, packet.length, null, out), where);
+                assertArrayEquals(expected.packetOut(), out.metaAndPacket(), where);
+            }
+        }
+    }
 }
