@@ -63,4 +63,21 @@ int trace_exec(struct exec_record *rec) {
     return rec->pid == rec->old_pid ? 1 : rec->pid - rec->old_pid;
 }
 
+// Who opened: the current task's ids and name, as a probe in that process sees them.
+struct who {
+    __u64 pid_tgid;
+    __u64 uid_gid;
+    char comm[8];
+};
+
+SEC("uprobe/libc.so.6:open")
+int trace_who(struct pt_regs *ctx) {
+    struct who w = {};
+    w.pid_tgid = bpf_get_current_pid_tgid();
+    w.uid_gid = bpf_get_current_uid_gid();
+    bpf_get_current_comm(w.comm, sizeof(w.comm));
+    bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &w, sizeof(w));
+    return w.pid_tgid >> 32;
+}
+
 char LICENSE[] SEC("license") = "GPL";

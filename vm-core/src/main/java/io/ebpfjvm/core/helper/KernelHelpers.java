@@ -41,6 +41,9 @@ public final class KernelHelpers {
     public static final int L3_CSUM_REPLACE = 10;
     public static final int L4_CSUM_REPLACE = 11;
     public static final int TAIL_CALL = 12;
+    public static final int GET_CURRENT_PID_TGID = 14;
+    public static final int GET_CURRENT_UID_GID = 15;
+    public static final int GET_CURRENT_COMM = 16;
     public static final int REDIRECT = 23;
     public static final int PERF_EVENT_OUTPUT = 25;
     public static final int SKB_LOAD_BYTES = 26;
@@ -82,7 +85,19 @@ public final class KernelHelpers {
      * {@code trace_printk} output goes to {@code trace}, {@code probe_read_*} read {@code memory}.
      */
     public static HelperRegistry registry(Consumer<String> trace, KernelMemory memory) {
+        return registry(trace, memory, new CurrentTask());
+    }
+
+    /**
+     * The standard helpers, as {@link #registry(Consumer, KernelMemory)}, with
+     * {@code get_current_pid_tgid}/{@code _uid_gid}/{@code _comm} reporting {@code task}.
+     */
+    public static HelperRegistry registry(Consumer<String> trace, KernelMemory memory, CurrentTask task) {
         return HelperRegistry.builder()
+            .register(GET_CURRENT_PID_TGID, proto("get_current_pid_tgid", INTEGER), (c, a, b, d, e, f) -> task.pidTgid())
+            .register(GET_CURRENT_UID_GID, proto("get_current_uid_gid", INTEGER), (c, a, b, d, e, f) -> task.uidGid())
+            .register(GET_CURRENT_COMM, proto("get_current_comm", INTEGER, PTR_TO_UNINIT_MEM, CONST_SIZE),
+                (c, buf, size, a, b, d) -> currentComm(c, task, buf, size))
             .register(MAP_LOOKUP_ELEM, proto("map_lookup_elem", ReturnKind.PTR_TO_MAP_VALUE_OR_NULL, CONST_MAP_PTR, PTR_TO_MAP_KEY),
                 KernelHelpers::lookup)
             .register(MAP_UPDATE_ELEM, proto("map_update_elem", INTEGER, CONST_MAP_PTR, PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, ANYTHING),
@@ -158,6 +173,25 @@ public final class KernelHelpers {
 
     private static long engineOnly(HelperContext c, long a, long b, long d, long e, long f) {
         throw new EbpfRuntimeException(c.instructionIndex(), "this helper is run by the engine itself, not called through the registry");
+    }
+
+    /** {@code bpf_get_current_comm(buf, size)}: the name, NUL-terminated and NUL-padded to size. */
+    private static long currentComm(HelperContext c, CurrentTask task, long buffer, long size) {
+        int n = (int) Math.max(0, Math.min(size, Integer.MAX_VALUE));
+        if (n == 0) {
+            return 0;
+        }
+        AddressSpace mem = c.memory();
+        int at = mem.index(buffer, n, true, c.instructionIndex());
+        byte[] out = mem.array(buffer);
+        byte[] comm = task.commBytes();
+        java.util.Arrays.fill(out, at, at + n, (byte) 0);
+        int copy = 0;
+        while (copy < n - 1 && copy < comm.length && comm[copy] != 0) {
+            copy++;
+        }
+        System.arraycopy(comm, 0, out, at, copy);
+        return 0;
     }
 
     private static long xdpBytes(HelperContext c, long offset, long buffer, long length, boolean store) {

@@ -228,4 +228,26 @@ class TracingProgramsTest {
             ProgramType.CGROUP_SOCK, io.ebpfjvm.core.helper.HelperRegistry.empty(), ExecutionOptions.defaults());
         assertThrows(EbpfRuntimeException.class, () -> padding.run(new BpfSock().bytes()));
     }
+
+    @Test
+    void uprobeSeesTheCurrentTaskTheCallerDescribes() throws Exception {
+        BpfObject object = ObjectRunTest.load("tracing.o");
+        MapSet maps = MapSet.create(object);
+        PerfEventArrayMap events = (PerfEventArrayMap) maps.byName("events").orElseThrow();
+        events.openAll();
+        io.ebpfjvm.core.helper.CurrentTask task = new io.ebpfjvm.core.helper.CurrentTask()
+            .process(4243, 4242).user(1000, 100).comm("postgres-worker");
+        ExecutableProgram who = Interpreter.compile(object.program("trace_who").orElseThrow(), null, maps,
+            KernelHelpers.registry(s -> { }, new KernelMemory(), task), ExecutionOptions.defaults());
+        assertEquals(ProgramType.KPROBE, who.type(), "uprobes are kprobe-type programs");
+        assertEquals(4242, who.run(new PtRegs().bytes()));
+        List<byte[]> records = new ArrayList<>();
+        events.consume((cpu, data) -> records.add(data));
+        assertEquals(1, records.size());
+        byte[] w = records.get(0);
+        assertEquals(4242L << 32 | 4243, u64(w, 0));
+        assertEquals(100L << 32 | 1000, u64(w, 8));
+        assertEquals("postgre", new String(w, 16, 7, StandardCharsets.US_ASCII), "7 bytes and a NUL fit in comm[8]");
+        assertEquals(0, w[23]);
+    }
 }
