@@ -80,4 +80,14 @@ int trace_who(struct pt_regs *ctx) {
     return w.pid_tgid >> 32;
 }
 
+// The exec'd file name through the record's __data_loc field: low 16 bits offset, high 16 length.
+SEC("tp/sched/sched_process_exec")
+int trace_exec_name(struct exec_record *rec) {
+    char name[16] = {};
+    __u32 offset = rec->filename_loc & 0xffff;
+    long n = bpf_probe_read_kernel_str(name, sizeof(name), (void *)rec + offset);
+    bpf_perf_event_output(rec, &events, BPF_F_CURRENT_CPU, name, sizeof(name));
+    return n;
+}
+
 char LICENSE[] SEC("license") = "GPL";

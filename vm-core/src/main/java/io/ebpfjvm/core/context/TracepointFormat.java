@@ -116,11 +116,31 @@ public final class TracepointFormat {
     /** A record being filled; {@link #bytes()} is the memory to run a tracepoint program on. */
     public static final class Record {
         private final TracepointFormat format;
-        private final byte[] bytes;
+        private byte[] bytes;
 
         private Record(TracepointFormat format) {
             this.format = format;
             this.bytes = new byte[format.size];
+        }
+
+        /**
+         * Fills a {@code __data_loc} field (a dynamic array such as {@code __data_loc char[] filename}):
+         * appends {@code value} after the record's fixed part and stores {@code length << 16 | offset}
+         * in the field, as the kernel's trace events lay them out. Strings need their NUL.
+         */
+        public Record setDynamic(String field, byte[] value) {
+            Field f = format.field(field);
+            if (f.size() != 4 || !f.declaration().startsWith("__data_loc")) {
+                throw new EbpfException("tracepoint " + format.name + " field '" + field + "' is not a __data_loc field");
+            }
+            int offset = bytes.length;
+            if (offset + value.length > ContextLayout.TRACEPOINT_RECORD.size() || value.length > 0xffff) {
+                throw new EbpfException("tracepoint " + format.name + " field '" + field + "': " + value.length
+                    + " bytes do not fit a record of at most " + ContextLayout.TRACEPOINT_RECORD.size() + " bytes");
+            }
+            bytes = java.util.Arrays.copyOf(bytes, offset + value.length);
+            System.arraycopy(value, 0, bytes, offset, value.length);
+            return set(field, (long) value.length << 16 | offset);
         }
 
         /** Stores {@code value} little-endian in the named field (truncated to its size). */
@@ -191,11 +211,8 @@ public final class TracepointFormat {
         }
 
         private static String nameOf(String declaration) {
-            String d = declaration.trim();
-            int bracket = d.indexOf('[');
-            if (bracket >= 0) {
-                d = d.substring(0, bracket).trim();
-            }
+            // "char comm[16]" and "__data_loc char[] filename": array brackets are not part of the name
+            String d = declaration.replaceAll("\\[[^\\]]*\\]", " ").trim();
             int space = Math.max(d.lastIndexOf(' '), d.lastIndexOf('*'));
             return d.substring(space + 1);
         }

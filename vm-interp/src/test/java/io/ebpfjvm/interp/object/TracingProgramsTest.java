@@ -250,4 +250,25 @@ class TracingProgramsTest {
         assertEquals("postgre", new String(w, 16, 7, StandardCharsets.US_ASCII), "7 bytes and a NUL fit in comm[8]");
         assertEquals(0, w[23]);
     }
+
+    @Test
+    void tracepointReadsADataLocStringOutOfItsOwnRecord() throws Exception {
+        TracepointFormat exec = TracepointFormat.builder("sched_process_exec")
+            .field("__data_loc char[] filename", 8, 4, false).field("pid_t pid", 12, 4, true).field("pid_t old_pid", 16, 4, true).build();
+        byte[] record = exec.record().set("pid", 7).setDynamic("filename", "/usr/bin/ls\0".getBytes(StandardCharsets.US_ASCII)).bytes();
+        assertEquals(24 + 12, record.length);
+        assertEquals(12 << 16 | 24, ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN).getInt(8));
+        BpfObject object = ObjectRunTest.load("tracing.o");
+        MapSet maps = MapSet.create(object);
+        PerfEventArrayMap events = (PerfEventArrayMap) maps.byName("events").orElseThrow();
+        events.openAll();
+        ExecutableProgram name = compile(object, "trace_exec_name", maps, new KernelMemory());
+        assertEquals(12, name.run(record), "bytes copied with the NUL: the record is kernel memory a probe read may read");
+        List<String> names = new ArrayList<>();
+        events.consume((cpu, data) -> names.add(new String(data, StandardCharsets.US_ASCII)));
+        assertEquals(List.of("/usr/bin/ls\0\0\0\0\0"), names);
+        // A location past the record faults like any unreadable address.
+        byte[] bad = exec.record().set("filename", 4 << 16 | 200).bytes();
+        assertEquals(-14 & 0xffffffffL, name.run(bad));
+    }
 }
