@@ -301,16 +301,14 @@ final class InterpretedProgram implements ExecutableProgram {
                     long v;
                     if (layout != null && Pointers.region(address) == Regions.CONTEXT) {
                         int at = (int) Pointers.offset(address);
+                        String problem = type.contextProblem(at, size, false);
+                        if (problem != null) {
+                            throw new EbpfRuntimeException(pc, "invalid context load: " + problem);
+                        }
                         if ((v = layout.pointerLoad(at, size, s.frame.dataOffset(), s.frame.length())) != Long.MIN_VALUE) {
                             r[dst] = v;
                             pc++;
                             break;
-                        }
-                        if (layout.checksLoads()) {
-                            String problem = layout.loadProblem(at, size);
-                            if (problem != null) {
-                                throw new EbpfRuntimeException(pc, "invalid context load: " + problem);
-                            }
                         }
                     }
                     v = mem.load(address, size, pc);
@@ -450,7 +448,7 @@ final class InterpretedProgram implements ExecutableProgram {
 
     private void checkContextStore(long address, int size, int pc) {
         if (layout != null && Pointers.region(address) == Regions.CONTEXT) {
-            String problem = layout.storeProblem((int) Pointers.offset(address), size);
+            String problem = type.contextProblem((int) Pointers.offset(address), size, true);
             if (problem != null) {
                 throw new EbpfRuntimeException(pc, "invalid context store: " + problem);
             }

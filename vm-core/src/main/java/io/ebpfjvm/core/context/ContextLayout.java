@@ -48,6 +48,8 @@ public enum ContextLayout {
     public static final int SKB_CB = 48;
     public static final int SKB_HASH = 68;
     public static final int SKB_TC_CLASSID = 72;
+    /** {@code __sk_buff->sk}, an 8-byte socket pointer (NULL here). */
+    public static final int SKB_SK = 168;
     public static final int XDP_INGRESS_IFINDEX = 12;
     public static final int XDP_RX_QUEUE_INDEX = 16;
     public static final int XDP_EGRESS_IFINDEX = 20;
@@ -81,6 +83,9 @@ public enum ContextLayout {
      * packet region (which starts at {@code data_meta}), {@code data_end} {@code length} further.
      */
     public long pointerLoad(int offset, int size, int dataOffset, int length) {
+        if (this == SK_BUFF && offset == SKB_SK && size == 8) {
+            return 0; // __sk_buff->sk: no socket behind the packet
+        }
         if (size != 4 || pointerFields == null) {
             return Long.MIN_VALUE;
         }

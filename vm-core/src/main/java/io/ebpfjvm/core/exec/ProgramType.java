@@ -1,6 +1,7 @@
 package io.ebpfjvm.core.exec;
 
 import io.ebpfjvm.core.context.ContextLayout;
+import io.ebpfjvm.core.context.PacketContextAccess;
 
 import java.util.Locale;
 
@@ -49,6 +50,22 @@ public enum ProgramType {
     /** The context structure r1 points at, or null for raw memory. */
     public ContextLayout context() {
         return context;
+    }
+
+    /**
+     * Null when a program of this type may load ({@code write} false) or store {@code size}
+     * bytes at {@code offset} of its context, else why not: the kernel's per-type
+     * {@code is_valid_access} rules. Always null for raw memory.
+     */
+    public String contextProblem(int offset, int size, boolean write) {
+        return switch (this) {
+            case RAW_MEMORY -> null;
+            case XDP -> PacketContextAccess.problem(PacketContextAccess.Kind.XDP, offset, size, write);
+            case SOCKET_FILTER -> PacketContextAccess.problem(PacketContextAccess.Kind.SOCKET_FILTER, offset, size, write);
+            case SCHED_CLS -> PacketContextAccess.problem(PacketContextAccess.Kind.TC, offset, size, write);
+            case CGROUP_SKB -> PacketContextAccess.problem(PacketContextAccess.Kind.CGROUP_SKB, offset, size, write);
+            default -> write ? context.storeProblem(offset, size) : context.loadProblem(offset, size);
+        };
     }
 
     /** True when the memory a run is given is the context itself (no packet): kprobe, tracepoint, cgroup/sock. */
