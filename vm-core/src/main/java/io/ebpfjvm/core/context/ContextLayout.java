@@ -72,11 +72,6 @@ public enum ContextLayout {
         return pointerFields != null;
     }
 
-    /** True when loads from this context are checked against {@link #loadProblem} (the non-packet contexts). */
-    public boolean checksLoads() {
-        return pointerFields == null;
-    }
-
     /**
      * What a load of {@code size} bytes at {@code offset} yields when it names a packet
      * pointer field, else {@link Long#MIN_VALUE}: {@code data} is {@code dataOffset} into the
