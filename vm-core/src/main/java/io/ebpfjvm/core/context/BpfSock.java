@@ -79,7 +79,13 @@ public final class BpfSock {
         if (off < 0 || off >= SIZE || off % size != 0) {
             return "invalid bpf_sock access: " + size + " bytes at offset " + off;
         }
-        String where = "bpf_sock field at offset " + off;
+        // the message is only built when the access fails (this runs on every context access)
+        String problem = check(layout, off, size, write);
+        return problem == null ? null : "bpf_sock field at offset " + off + problem;
+    }
+
+    private static String check(ContextLayout layout, int off, int size, boolean write) {
+        String where = ""; // prefixed by the caller, on failure only
         if (size > 4) {
             return where + ": fields are at most 4 bytes";
         }

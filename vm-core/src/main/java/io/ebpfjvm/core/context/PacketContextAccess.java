@@ -36,18 +36,22 @@ public final class PacketContextAccess {
         return kind == Kind.XDP ? xdp(off, size, write) : skb(kind, off, size, write);
     }
 
+    // Messages are built only on failure: the checks run on every context access of a run.
     private static String xdp(int off, int size, boolean write) {
-        String where = size + "-byte " + (write ? "store to" : "load from") + " xdp_md at offset " + off;
         if (write) {
             return "xdp_md is read-only";
         }
         if (off == ContextLayout.XDP_EGRESS_IFINDEX) {
-            return where + ": egress_ifindex is only readable in devmap programs";
+            return where("xdp_md", off, size, false) + ": egress_ifindex is only readable in devmap programs";
         }
         if (off < 0 || off >= 24 || off % size != 0 || size != 4) {
-            return where + ": xdp_md fields are read whole, 4 bytes";
+            return where("xdp_md", off, size, false) + ": xdp_md fields are read whole, 4 bytes";
         }
         return null;
+    }
+
+    private static String where(String struct, int off, int size, boolean write) {
+        return size + "-byte " + (write ? "store to" : "load from") + " " + struct + " at offset " + off;
     }
 
     private static boolean in(int off, int start, int length) {
@@ -55,7 +59,6 @@ public final class PacketContextAccess {
     }
 
     private static String skb(Kind kind, int off, int size, boolean write) {
-        String where = size + "-byte " + (write ? "store to" : "load from") + " __sk_buff at offset " + off;
         String typeProblem = switch (kind) {
             case SOCKET_FILTER -> in(off, TC_CLASSID, 12) || in(off, FAMILY, LOCAL_PORT_END - FAMILY) || in(off, DATA_META, 4)
                 || in(off, TSTAMP, 8) || in(off, WIRE_LEN, 4) || in(off, HWTSTAMP, 8)
@@ -72,10 +75,10 @@ public final class PacketContextAccess {
             default -> null;
         };
         if (typeProblem != null) {
-            return where + ": " + typeProblem;
+            return where("__sk_buff", off, size, write) + ": " + typeProblem;
         }
         String common = skbCommon(kind, off, size, write);
-        return common == null ? null : where + ": " + common;
+        return common == null ? null : where("__sk_buff", off, size, write) + ": " + common;
     }
 
     /** bpf_skb_is_valid_access, and the fields the kernel knows how to rewrite. */
