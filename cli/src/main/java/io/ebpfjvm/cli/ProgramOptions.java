@@ -8,6 +8,7 @@ import io.ebpfjvm.core.exec.ExecutionOptions;
 import io.ebpfjvm.core.exec.MapSet;
 import io.ebpfjvm.core.exec.ProgramType;
 import io.ebpfjvm.core.helper.KernelHelpers;
+import io.ebpfjvm.core.helper.KernelMemory;
 import io.ebpfjvm.core.loader.BpfObject;
 import io.ebpfjvm.core.loader.ObjectLoader;
 import io.ebpfjvm.core.loader.ProgramSpec;
@@ -40,6 +41,11 @@ final class ProgramOptions {
     @Option(names = "--map", paramLabel = "NAME:KEYHEX=VALUEHEX",
         description = "Fill a map before running (hex bytes as they lie in memory). Repeatable.")
     List<String> mapEntries = new ArrayList<>();
+
+    @Option(names = "--memory", paramLabel = "ADDRESS=FILE",
+        description = {"Place FILE's bytes at ADDRESS (hex, e.g. 0xffff888000001000) in the memory image",
+            "bpf_probe_read_kernel/user read. Repeatable."})
+    List<String> memoryImages = new ArrayList<>();
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "interp",
         description = "Execution engine: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -84,8 +90,32 @@ final class ProgramOptions {
         MapSet maps = MapSet.create(object);
         fillMaps(maps, objectPath);
         var executable = Interpreter.compile(spec, t, maps,
-            KernelHelpers.registry(line -> System.err.println("trace: " + line)), ExecutionOptions.defaults());
+            KernelHelpers.registry(line -> System.err.println("trace: " + line), memoryImage()), ExecutionOptions.defaults());
         return new Prepared(executable, maps, t, spec.name());
+    }
+
+    /** The probe-read memory image from --memory ADDRESS=FILE. */
+    private KernelMemory memoryImage() {
+        KernelMemory memory = new KernelMemory();
+        for (String entry : memoryImages) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                throw new EbpfException("--memory " + entry + ": expected ADDRESS=FILE");
+            }
+            String address = entry.substring(0, eq).trim();
+            long at;
+            try {
+                at = Long.parseUnsignedLong(address.startsWith("0x") || address.startsWith("0X") ? address.substring(2) : address, 16);
+            } catch (NumberFormatException e) {
+                throw new EbpfException("--memory " + entry + ": '" + address + "' is not a hex address");
+            }
+            try {
+                memory.place(at, Inputs.readBytes(entry.substring(eq + 1), System.in));
+            } catch (IllegalArgumentException e) {
+                throw new EbpfException("--memory " + entry + ": " + e.getMessage());
+            }
+        }
+        return memory;
     }
 
     private void fillMaps(MapSet maps, String where) {

@@ -100,6 +100,22 @@ class ContextRunCommandsTest {
     }
 
     @Test
+    void kprobesReadTheMemoryImageGivenOnTheCommandLine() throws Exception {
+        Path name = file("name.bin", "/etc/hosts\0".getBytes(StandardCharsets.US_ASCII));
+        Path regs = file("regs.bin", new PtRegs().argument(2, 0xffff888000001000L).bytes());
+        assertEquals(0, Main.execute("run", object("tracing.o").toString(), "--program", "trace_open", "--ctx", regs.toString(),
+            "--memory", "0xffff888000001000=" + name, "--no-verify"));
+        assertTrue(out.toString().startsWith("Return value: 1, "), "the string was read: " + out);
+        out.reset();
+        assertEquals(0, Main.execute("run", object("tracing.o").toString(), "--program", "trace_open", "--ctx", regs.toString(),
+            "--memory", "0xffff888000002000=" + name, "--no-verify"));
+        assertTrue(out.toString().startsWith("Return value: 0, "), "nothing at that address: " + out);
+        assertEquals(2, Main.execute("run", object("tracing.o").toString(), "--program", "trace_open", "--ctx", regs.toString(),
+            "--memory", "0xzz=" + name, "--no-verify"));
+        assertEquals("ebpf run: --memory 0xzz=" + name + ": '0xzz' is not a hex address", err.toString().trim());
+    }
+
+    @Test
     void contextMistakesAreOneLineErrors() throws Exception {
         Path obj = object("tracing.o");
         assertEquals(2, Main.execute("run", obj.toString(), "--program", "trace_open", "--packet", file("p", new byte[20]).toString(),
