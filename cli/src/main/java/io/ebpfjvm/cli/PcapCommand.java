@@ -1,6 +1,8 @@
 package io.ebpfjvm.cli;
 
+import io.ebpfjvm.core.error.EbpfException;
 import io.ebpfjvm.core.exec.ProgramType;
+import io.ebpfjvm.core.exec.RunResult;
 import io.ebpfjvm.core.pcap.PacketBatch;
 import io.ebpfjvm.core.pcap.PcapHeader;
 import io.ebpfjvm.core.pcap.PcapWriter;
@@ -21,7 +23,8 @@ import java.util.concurrent.Callable;
 /** {@code ebpf pcap}: every packet of a capture through one program; verdict histogram and rate. */
 @Command(name = "pcap", mixinStandardHelpOptions = true,
     description = {"Run a program (or a --cbpf filter) over every packet of a pcap file.",
-        "Prints the verdict histogram and packets per second; --out writes the packets that passed."})
+        "Prints the verdict histogram and packets per second; --out writes the packets that passed,",
+        "as the program left them (rewritten, or resized by bpf_xdp_adjust_head/tail)."})
 final class PcapCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "OBJ|FILE.pcap", description = "The ELF object, or with --cbpf the capture.")
@@ -41,14 +44,24 @@ final class PcapCommand implements Callable<Integer> {
         String object = capture == null ? null : first;
         String file = capture == null ? first : capture;
         ProgramOptions.Prepared p = options.prepare(object);
+        if (p.type().contextOnly()) {
+            throw new EbpfException("a " + ProgramOptions.typeName(p.type()) + " program runs on a context, not on packets;"
+                + " use run --ctx FILE");
+        }
         PacketBatch batch = PacketBatch.load(Path.of(file));
         byte[] data = batch.data().clone();
         Map<Long, Long> histogram = new TreeMap<>();
         boolean[] passed = new boolean[batch.count()];
+        // What passed, as the program left it (stores, adjust_head/tail): what --out writes.
+        byte[][] passedBytes = out == null ? null : new byte[batch.count()][];
+        RunResult result = new RunResult();
         for (int i = 0; i < batch.count(); i++) {
-            long r0 = p.executable().run(data, batch.offset(i), batch.length(i));
+            long r0 = p.executable().run(data, batch.offset(i), batch.length(i), null, result);
             histogram.merge(r0, 1L, Long::sum);
             passed[i] = passes(p.type(), r0);
+            if (passed[i] && passedBytes != null) {
+                passedBytes[i] = result.packet();
+            }
         }
         // The rate comes from further passes over the capture once the JVM has warmed up
         // (they also update the program's maps, which nothing reads afterwards).
@@ -84,7 +97,7 @@ final class PcapCommand implements Callable<Integer> {
                      batch.header().linkType()))) {
                 for (int i = 0; i < batch.count(); i++) {
                     if (passed[i]) {
-                        w.write(0, batch.data(), batch.offset(i), batch.length(i), batch.length(i));
+                        w.write(0, passedBytes[i], 0, passedBytes[i].length, passedBytes[i].length);
                     }
                 }
             } catch (IOException e) {

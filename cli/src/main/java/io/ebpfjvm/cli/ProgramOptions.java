@@ -8,6 +8,7 @@ import io.ebpfjvm.core.exec.ExecutionOptions;
 import io.ebpfjvm.core.exec.MapSet;
 import io.ebpfjvm.core.exec.ProgramType;
 import io.ebpfjvm.core.helper.KernelHelpers;
+import io.ebpfjvm.core.helper.KernelMemory;
 import io.ebpfjvm.core.loader.BpfObject;
 import io.ebpfjvm.core.loader.ObjectLoader;
 import io.ebpfjvm.core.loader.ProgramSpec;
@@ -33,12 +34,18 @@ final class ProgramOptions {
     String program;
 
     @Option(names = "--type", paramLabel = "TYPE",
-        description = "Program type: xdp, socket, tc, cgroup_skb or raw (default: from the section name).")
+        description = {"Program type: xdp, socket, tc, cgroup_skb, kprobe, tracepoint, cgroup_sock, post_bind4, post_bind6",
+            "or raw (default: from the section name)."})
     String type;
 
     @Option(names = "--map", paramLabel = "NAME:KEYHEX=VALUEHEX",
         description = "Fill a map before running (hex bytes as they lie in memory). Repeatable.")
     List<String> mapEntries = new ArrayList<>();
+
+    @Option(names = "--memory", paramLabel = "ADDRESS=FILE",
+        description = {"Place FILE's bytes at ADDRESS (hex, e.g. 0xffff888000001000) in the memory image",
+            "bpf_probe_read_kernel/user read. Repeatable."})
+    List<String> memoryImages = new ArrayList<>();
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "interp",
         description = "Execution engine: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -83,8 +90,32 @@ final class ProgramOptions {
         MapSet maps = MapSet.create(object);
         fillMaps(maps, objectPath);
         var executable = Interpreter.compile(spec, t, maps,
-            KernelHelpers.registry(line -> System.err.println("trace: " + line)), ExecutionOptions.defaults());
+            KernelHelpers.registry(line -> System.err.println("trace: " + line), memoryImage()), ExecutionOptions.defaults());
         return new Prepared(executable, maps, t, spec.name());
+    }
+
+    /** The probe-read memory image from --memory ADDRESS=FILE. */
+    private KernelMemory memoryImage() {
+        KernelMemory memory = new KernelMemory();
+        for (String entry : memoryImages) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                throw new EbpfException("--memory " + entry + ": expected ADDRESS=FILE");
+            }
+            String address = entry.substring(0, eq).trim();
+            long at;
+            try {
+                at = Long.parseUnsignedLong(address.startsWith("0x") || address.startsWith("0X") ? address.substring(2) : address, 16);
+            } catch (NumberFormatException e) {
+                throw new EbpfException("--memory " + entry + ": '" + address + "' is not a hex address");
+            }
+            try {
+                memory.place(at, Inputs.readBytes(entry.substring(eq + 1), System.in));
+            } catch (IllegalArgumentException e) {
+                throw new EbpfException("--memory " + entry + ": " + e.getMessage());
+            }
+        }
+        return memory;
     }
 
     private void fillMaps(MapSet maps, String where) {
@@ -114,7 +145,29 @@ final class ProgramOptions {
             case "tc", "sched_cls", "classifier" -> ProgramType.SCHED_CLS;
             case "cgroup_skb", "cgroup/skb" -> ProgramType.CGROUP_SKB;
             case "raw" -> ProgramType.RAW_MEMORY;
-            default -> throw new EbpfException("--type " + t + ": expected xdp, socket, tc, cgroup_skb or raw");
+            case "kprobe", "kretprobe", "uprobe", "uretprobe" -> ProgramType.KPROBE;
+            case "tracepoint", "tp" -> ProgramType.TRACEPOINT;
+            case "cgroup_sock", "cgroup/sock", "sock_create", "sock_release" -> ProgramType.CGROUP_SOCK;
+            case "post_bind4", "cgroup/post_bind4" -> ProgramType.CGROUP_SOCK_POST_BIND4;
+            case "post_bind6", "cgroup/post_bind6" -> ProgramType.CGROUP_SOCK_POST_BIND6;
+            default -> throw new EbpfException("--type " + t + ": expected xdp, socket, tc, cgroup_skb, kprobe, tracepoint, "
+                + "cgroup_sock, post_bind4, post_bind6 or raw");
+        };
+    }
+
+    /** The name --type takes for a type, for messages. */
+    static String typeName(ProgramType t) {
+        return switch (t) {
+            case XDP -> "xdp";
+            case SOCKET_FILTER -> "socket";
+            case SCHED_CLS -> "tc";
+            case CGROUP_SKB -> "cgroup_skb";
+            case KPROBE -> "kprobe";
+            case TRACEPOINT -> "tracepoint";
+            case CGROUP_SOCK -> "cgroup_sock";
+            case CGROUP_SOCK_POST_BIND4 -> "post_bind4";
+            case CGROUP_SOCK_POST_BIND6 -> "post_bind6";
+            case RAW_MEMORY -> "raw";
         };
     }
 }

@@ -8,6 +8,7 @@ import io.ebpfjvm.core.exec.ExecutableProgram;
 import io.ebpfjvm.core.exec.ExecutionOptions;
 import io.ebpfjvm.core.exec.MapSet;
 import io.ebpfjvm.core.exec.ProgramTable;
+import io.ebpfjvm.core.exec.RunResult;
 import io.ebpfjvm.core.map.BpfMap;
 import io.ebpfjvm.core.map.Errno;
 import io.ebpfjvm.core.map.MapType;
@@ -71,18 +72,25 @@ final class InterpretedProgram implements ExecutableProgram {
 
     @Override
     public long run(byte[] memory, int offset, int length, PacketMetadata metadata) {
+        return run(memory, offset, length, metadata, null);
+    }
+
+    @Override
+    public long run(byte[] memory, int offset, int length, PacketMetadata metadata, RunResult result) {
         if (offset < 0 || length < 0 || (long) offset + length > memory.length) {
             throw new IllegalArgumentException("window [" + offset + ", +" + length + ") outside an array of " + memory.length);
         }
         ThreadState s = acquire();
         try {
-            s.memory.map(Regions.PACKET, memory, offset, length, true);
-            if (layout == null) {
-                return execute(s, Pointers.make(Regions.PACKET, 0), length);
+            long r0 = runMapped(s, memory, offset, length, true, metadata);
+            if (result != null) {
+                if (layout == null || layout.hasPacket()) {
+                    result.capture(s.frame, maps);
+                } else {
+                    result.unchanged(EMPTY, 0, 0);
+                }
             }
-            (metadata == null ? DEFAULT_METADATA : metadata).fill(layout, s.context, memory, offset, length);
-            s.memory.map(Regions.CONTEXT, s.context, 0, layout.size(), true);
-            return execute(s, Pointers.make(Regions.CONTEXT, 0), 0);
+            return r0;
         } finally {
             release(s);
         }
@@ -102,8 +110,7 @@ final class InterpretedProgram implements ExecutableProgram {
         // Absolute bulk transfers: no duplicate() view per run, the buffer's position stays put.
         memory.get(position, scratch, 0, length);
         try {
-            s.memory.map(Regions.PACKET, scratch, 0, length, !memory.isReadOnly());
-            return runMapped(s, scratch, length);
+            return runMapped(s, scratch, 0, length, !memory.isReadOnly(), null);
         } finally {
             // Written back even when the run faults, so the buffer ends as a byte[] would.
             if (!memory.isReadOnly()) {
@@ -113,13 +120,32 @@ final class InterpretedProgram implements ExecutableProgram {
         }
     }
 
-    private long runMapped(ThreadState s, byte[] packet, int length) {
+    /** Maps the memory (packet, or context for context-only types) and runs. */
+    private long runMapped(ThreadState s, byte[] memory, int offset, int length, boolean writable, PacketMetadata metadata) {
         if (layout == null) {
+            s.frame.reset(memory, offset, length, writable);
             return execute(s, Pointers.make(Regions.PACKET, 0), length);
         }
-        DEFAULT_METADATA.fill(layout, s.context, packet, 0, length);
+        if (!layout.hasPacket()) {
+            checkContextSize(length);
+            s.memory.map(Regions.PACKET, EMPTY, 0, 0, false);
+            s.memory.map(Regions.CONTEXT, memory, offset, length, writable);
+            return execute(s, Pointers.make(Regions.CONTEXT, 0), 0);
+        }
+        s.frame.reset(memory, offset, length, writable);
+        (metadata == null ? DEFAULT_METADATA : metadata).fill(layout, s.context, memory, offset, length);
         s.memory.map(Regions.CONTEXT, s.context, 0, layout.size(), true);
         return execute(s, Pointers.make(Regions.CONTEXT, 0), 0);
+    }
+
+    /** A context-only type's memory must hold its whole structure (a tracepoint record at least its common fields). */
+    private void checkContextSize(int length) {
+        int need = layout == ContextLayout.TRACEPOINT_RECORD ? 8 : layout.size();
+        if (length < need || length > layout.size()) {
+            throw new IllegalArgumentException(type.name().toLowerCase(java.util.Locale.ROOT) + " context: " + length
+                + " bytes, expected " + (need == layout.size() ? need : need + ".." + layout.size())
+                + " (" + layout.structName() + ")");
+        }
     }
 
     @Override
@@ -273,11 +299,17 @@ final class InterpretedProgram implements ExecutableProgram {
                     int size = sizeBytes(opcode);
                     long address = r[c.src[pc]] + off;
                     long v;
-                    if (layout != null && Pointers.region(address) == Regions.CONTEXT
-                        && (v = layout.pointerLoad((int) Pointers.offset(address), size, mem.length(Regions.PACKET))) != Long.MIN_VALUE) {
-                        r[dst] = v;
-                        pc++;
-                        break;
+                    if (layout != null && Pointers.region(address) == Regions.CONTEXT) {
+                        int at = (int) Pointers.offset(address);
+                        String problem = type.contextProblem(at, size, false);
+                        if (problem != null) {
+                            throw new EbpfRuntimeException(pc, "invalid context load: " + problem);
+                        }
+                        if ((v = layout.pointerLoad(at, size, s.frame.dataOffset(), s.frame.length())) != Long.MIN_VALUE) {
+                            r[dst] = v;
+                            pc++;
+                            break;
+                        }
                     }
                     v = mem.load(address, size, pc);
                     if (mode(opcode) == BPF_MEMSX) {
@@ -416,7 +448,7 @@ final class InterpretedProgram implements ExecutableProgram {
 
     private void checkContextStore(long address, int size, int pc) {
         if (layout != null && Pointers.region(address) == Regions.CONTEXT) {
-            String problem = layout.storeProblem((int) Pointers.offset(address), size);
+            String problem = type.contextProblem((int) Pointers.offset(address), size, true);
             if (problem != null) {
                 throw new EbpfRuntimeException(pc, "invalid context store: " + problem);
             }

@@ -15,6 +15,8 @@ final class ThreadState implements HelperContext {
     final long[] savedRegs = new long[Opcodes.MAX_CALL_FRAMES * 4];
     final int[] returnPc = new int[Opcodes.MAX_CALL_FRAMES];
     final AddressSpace memory = new AddressSpace();
+    /** The packet of the run and its geometry (moved by the XDP adjust helpers). */
+    final io.ebpfjvm.core.context.PacketFrame frame = new io.ebpfjvm.core.context.PacketFrame(memory);
     final io.ebpfjvm.core.exec.MapSet maps;
     /** The context structure (xdp_md, __sk_buff) of packet program types. */
     final byte[] context = new byte[256];
@@ -43,6 +45,11 @@ final class ThreadState implements HelperContext {
     @Override
     public io.ebpfjvm.core.exec.MapSet maps() {
         return maps;
+    }
+
+    @Override
+    public io.ebpfjvm.core.context.PacketFrame packetFrame() {
+        return frame;
     }
 
     @Override

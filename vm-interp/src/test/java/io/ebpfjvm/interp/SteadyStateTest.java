@@ -83,6 +83,78 @@ class SteadyStateTest {
     }
 
     @Test
+    void noAllocationPerXdpRunThatMovesThePacketAndReportsIt() {
+        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ExecutableProgram p = Interpreter.compile(Assembler.assemble("""
+            r6 = r1
+            r7 = *(u32 *)(r6 + 0)
+            r8 = *(u32 *)(r6 + 4)
+            r9 = *(u32 *)(r6 + 12)
+            r2 = -14
+            call 44
+            r1 = r6
+            r2 = -8
+            call 54
+            r1 = r6
+            r2 = 10
+            call 65
+            r7 = *(u32 *)(r6 + 0)
+            r8 = *(u32 *)(r6 + 8)
+            r1 = 3
+            r2 = 0
+            call 23
+            exit
+            """), ProgramType.XDP, io.ebpfjvm.core.helper.KernelHelpers.registry(s -> { }), ExecutionOptions.defaults());
+        byte[] packet = new byte[64];
+        io.ebpfjvm.core.exec.RunResult out = new io.ebpfjvm.core.exec.RunResult();
+        long sink = 0;
+        for (int i = 0; i < 50_000; i++) {
+            sink += p.run(packet, 0, packet.length, null, out);
+        }
+        long tid = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 100_000; i++) {
+            sink += p.run(packet, 0, packet.length, null, out) + out.packetLength();
+        }
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        assertEquals(150_000L * 4 + 100_000L * (64 + 14 + 10), sink);
+        assertEquals(8, out.metaLength());
+        assertEquals(io.ebpfjvm.core.exec.RunResult.Redirect.IFINDEX, out.redirect());
+        assertTrue(allocated < 10_000, "allocated " + allocated + " bytes over 100000 runs");
+    }
+
+    @Test
+    void noAllocationPerSkBuffRunWithContextLoadsAndStores() {
+        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ExecutableProgram p = Interpreter.compile(Assembler.assemble("""
+            r2 = *(u32 *)(r1 + 0)
+            r3 = *(u16 *)(r1 + 16)
+            r4 = *(u8 *)(r1 + 8)
+            r5 = *(u32 *)(r1 + 76)
+            *(u32 *)(r1 + 8) = r2
+            *(u64 *)(r1 + 48) = r3
+            r0 = *(u32 *)(r1 + 80)
+            r0 -= r5
+            exit
+            """), ProgramType.SCHED_CLS, io.ebpfjvm.core.helper.HelperRegistry.empty(), ExecutionOptions.defaults());
+        byte[] packet = new byte[60];
+        long sink = 0;
+        for (int i = 0; i < 50_000; i++) {
+            sink += p.run(packet, 0, packet.length);
+        }
+        long tid = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 100_000; i++) {
+            sink += p.run(packet, 0, packet.length);
+        }
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        assertEquals(150_000L * 60, sink);
+        assertTrue(allocated < 10_000, "allocated " + allocated + " bytes over 100000 runs");
+    }
+
+    @Test
     void atomicAddIsExactAcrossThreads() throws Exception {
         ExecutableProgram p = Interpreter.compile(Assembler.assemble("""
             mov %r2, 1

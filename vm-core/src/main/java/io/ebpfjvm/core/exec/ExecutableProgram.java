@@ -7,7 +7,10 @@ import java.nio.ByteBuffer;
  * once; each run returns r0. Runs allocate nothing in steady state.
  *
  * <p>For {@link ProgramType#RAW_MEMORY} the memory passed is what r1 points at (read-write,
- * not copied) and r2 holds its length.
+ * not copied) and r2 holds its length. For the types whose context is not a packet
+ * ({@link ProgramType#KPROBE}, {@link ProgramType#TRACEPOINT}, {@link ProgramType#CGROUP_SOCK}
+ * and its attach variants) the memory passed is the context structure itself (r1 points at
+ * it, not copied; stores the type allows land in it), checked by the type's access rules.
  */
 public interface ExecutableProgram {
 
@@ -21,6 +24,19 @@ public interface ExecutableProgram {
      * null for defaults). Ignored for {@link ProgramType#RAW_MEMORY}.
      */
     long run(byte[] packet, int offset, int length, io.ebpfjvm.core.context.PacketMetadata metadata);
+
+    /**
+     * Runs over a packet and reports what became of it in {@code result}: the packet after
+     * {@code bpf_xdp_adjust_head}/{@code _meta}/{@code _tail} and the redirect target. The
+     * default, for engines that do not track packets, runs as {@link #run(byte[], int, int,
+     * io.ebpfjvm.core.context.PacketMetadata)} and reports the packet unmoved with no redirect.
+     */
+    default long run(byte[] packet, int offset, int length, io.ebpfjvm.core.context.PacketMetadata metadata,
+                     RunResult result) {
+        long r0 = run(packet, offset, length, metadata);
+        result.unchanged(packet, offset, length);
+        return r0;
+    }
 
     /** Runs over the whole array. */
     default long run(byte[] memory) {

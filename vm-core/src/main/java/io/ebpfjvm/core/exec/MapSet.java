@@ -72,7 +72,7 @@ public final class MapSet {
     public void mapInto(AddressSpace space) {
         for (int i = 0; i < maps.length; i++) {
             byte[] values = maps[i].values();
-            space.map(Regions.mapValues(i), values, 0, values.length, !maps[i].spec().readOnly());
+            space.map(Regions.mapValues(i), values, 0, values.length, !maps[i].spec().readOnly() && !maps[i].type().isRedirect());
         }
     }
 }

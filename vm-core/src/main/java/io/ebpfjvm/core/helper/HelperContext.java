@@ -16,6 +16,14 @@ public interface HelperContext {
     /** The type of the running program (helpers such as redirect answer per type). */
     io.ebpfjvm.core.exec.ProgramType programType();
 
+    /**
+     * The packet of the run and its geometry (for the XDP adjust helpers and the redirect
+     * record), or null when the engine does not track one: those helpers then fail.
+     */
+    default io.ebpfjvm.core.context.PacketFrame packetFrame() {
+        return null;
+    }
+
     /** Ends the program right after this helper returns, with its return value as r0. */
     void stopAfterReturn();
 }

@@ -32,7 +32,7 @@ import java.util.function.BiConsumer;
  * for arrays and per-CPU maps, which is what the kernel does too. Values a program changes
  * through its pointer are plain memory: use atomic instructions for counters.
  */
-public abstract sealed class BpfMap permits ArrayMap, HashMap, LpmTrieMap, RingBufMap {
+public abstract sealed class BpfMap permits ArrayMap, HashMap, LpmTrieMap, RingBufMap, RedirectMap, PerfEventArrayMap {
     private final MapDefinition definition;
     private final MapSpec spec;
     final int keySize;
@@ -87,6 +87,8 @@ public abstract sealed class BpfMap permits ArrayMap, HashMap, LpmTrieMap, RingB
             case LRU_HASH -> new LruHashMap(d, spec);
             case LPM_TRIE -> new LpmTrieMap(d, spec);
             case RINGBUF -> new RingBufMap(d, spec);
+            case DEVMAP, DEVMAP_HASH, CPUMAP, XSKMAP -> new RedirectMap(d, spec);
+            case PERF_EVENT_ARRAY -> new PerfEventArrayMap(d, spec);
         };
     }
 

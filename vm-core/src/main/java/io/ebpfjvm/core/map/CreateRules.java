@@ -36,6 +36,13 @@ final class CreateRules {
             case HASH, PERCPU_HASH, LRU_HASH -> hash(d);
             case LPM_TRIE -> lpm(d);
             case RINGBUF -> ringbuf(d);
+            case PERF_EVENT_ARRAY -> {
+                common(d);
+                require(d, d.key() == 4 && d.value() == 4, "key_size " + d.key() + ", value_size " + d.value()
+                    + ", expected 4 and 4 (a u32 index and a perf event fd)");
+                allowedFlags(d, NUMA_NODE | ACCESS_MASK | PRESERVE_ELEMS);
+            }
+            case DEVMAP, DEVMAP_HASH, CPUMAP, XSKMAP -> redirect(d);
         }
         ownLimits(d);
     }
@@ -92,6 +99,17 @@ final class CreateRules {
                 + ": ring buffers need key_size 0, value_size 0 and max_entries a power of 2 multiple of " + PAGE);
     }
 
+    /** dev_map_alloc_check, cpu_map_alloc, xsk_map_alloc: u32 keys, a u32 value (+ a program fd for dev/cpu maps). */
+    private static void redirect(MapDefinitionView d) {
+        boolean xsk = d.type() == MapType.XSKMAP;
+        boolean wideValue = !xsk && d.value() == 8;
+        require(d, d.entries() > 0 && d.key() == 4 && (d.value() == 4 || wideValue), "key_size " + d.key() + ", value_size "
+            + d.value() + ", max_entries " + d.entries() + ": expected key_size 4, value_size 4" + (xsk ? "" : " or 8")
+            + " and max_entries > 0");
+        int allowed = d.type() == MapType.CPUMAP ? NUMA_NODE : NUMA_NODE | RDONLY | WRONLY;
+        allowedFlags(d, allowed);
+    }
+
     private static void common(MapDefinitionView d) {
         require(d, d.entries() > 0, "max_entries 0, expected at least 1");
     }
@@ -138,6 +156,9 @@ final class CreateRules {
             case LPM_TRIE -> (n + 1) * stride + 2 * n * (d.key() - 4 + 16);
             // the data area twice over so a record that wraps stays contiguous
             case RINGBUF -> 2 * n;
+            case PERF_EVENT_ARRAY -> 8 * n;
+            case DEVMAP, CPUMAP, XSKMAP -> n * stride + 4 * n;
+            case DEVMAP_HASH -> (n + 1) * (stride + d.key() + 4 + 9) + 8 * n;
         };
     }
 

@@ -14,10 +14,13 @@ public final class Errno {
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
     public static final int ENOMEM = 12;
+    public static final int EACCES = 13;
+    public static final int EFAULT = 14;
     public static final int EBUSY = 16;
     public static final int EEXIST = 17;
     public static final int EINVAL = 22;
     public static final int ENOSPC = 28;
+    public static final int EOPNOTSUPP = 95;
     /** The kernel-internal "operation not supported" that leaks to user space as 524. */
     public static final int ENOTSUPP = 524;
 
@@ -39,10 +42,13 @@ public final class Errno {
             case EBADF -> "EBADF";
             case EAGAIN -> "EAGAIN";
             case ENOMEM -> "ENOMEM";
+            case EACCES -> "EACCES";
+            case EFAULT -> "EFAULT";
             case EBUSY -> "EBUSY";
             case EEXIST -> "EEXIST";
             case EINVAL -> "EINVAL";
             case ENOSPC -> "ENOSPC";
+            case EOPNOTSUPP -> "EOPNOTSUPP";
             case ENOTSUPP -> "ENOTSUPP";
             default -> "errno " + Math.abs(errno);
         };

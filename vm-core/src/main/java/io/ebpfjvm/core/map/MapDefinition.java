@@ -40,7 +40,11 @@ public record MapDefinition(String name, MapType type, int keySize, int valueSiz
      * @throws MapCreateException when the type is not implemented or the kernel would refuse it
      */
     public static MapDefinition of(MapSpec spec) {
-        return of(spec.name(), spec.type(), spec.keySize(), spec.valueSize(), spec.maxEntries(), spec.flags());
+        int entries = spec.maxEntries();
+        if (spec.type() == MapType.PERF_EVENT_ARRAY.id() && entries == 0) {
+            entries = Cpus.COUNT; // libbpf sizes a perf event array without max_entries to the CPU count
+        }
+        return of(spec.name(), spec.type(), spec.keySize(), spec.valueSize(), entries, spec.flags());
     }
 
     /** A definition from the kernel's numeric type; an unknown type fails with {@code EINVAL}, as in the kernel. */
@@ -72,6 +76,7 @@ public record MapDefinition(String name, MapType type, int keySize, int valueSiz
             case PERCPU_ARRAY, PERCPU_HASH -> valueStride() * cpus();
             case PROG_ARRAY -> 4;
             case RINGBUF -> 0;
+            case PERF_EVENT_ARRAY -> 4;
             default -> valueSize;
         };
     }

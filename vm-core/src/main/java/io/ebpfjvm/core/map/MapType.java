@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** The map types ebpf-jvm implements, with the kernel's {@code BPF_MAP_TYPE_*} numbers. */
 public enum MapType {
-    HASH(1), ARRAY(2), PROG_ARRAY(3), PERCPU_HASH(5), PERCPU_ARRAY(6), LRU_HASH(9), LPM_TRIE(11), RINGBUF(27);
+    HASH(1), ARRAY(2), PROG_ARRAY(3), PERF_EVENT_ARRAY(4), PERCPU_HASH(5), PERCPU_ARRAY(6), LRU_HASH(9), LPM_TRIE(11),
+    DEVMAP(14), CPUMAP(16), XSKMAP(17), DEVMAP_HASH(25), RINGBUF(27);
 
     private final int id;
 
@@ -25,6 +26,11 @@ public enum MapType {
     /** True for the types that keep one value per CPU. */
     public boolean isPerCpu() {
         return this == PERCPU_HASH || this == PERCPU_ARRAY;
+    }
+
+    /** True for the XDP redirect maps (devmap, devmap hash, cpumap, xskmap). */
+    public boolean isRedirect() {
+        return this == DEVMAP || this == DEVMAP_HASH || this == CPUMAP || this == XSKMAP;
     }
 
     /** The type with kernel number {@code id}, or null when ebpf-jvm does not implement it. */

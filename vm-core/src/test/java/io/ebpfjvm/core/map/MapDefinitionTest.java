@@ -104,9 +104,9 @@ class MapDefinitionTest {
         MapDefinition d = MapDefinition.of(spec);
         assertEquals(new MapDefinition("counts", MapType.HASH, 4, 8, 16, 0), d);
         MapCreateException e = assertThrows(MapCreateException.class,
-            () -> BpfMap.create(new MapSpec("events", 4, 4, 4, 2, 0, 0, 0, null, false)));
+            () -> BpfMap.create(new MapSpec("events", 7, 4, 4, 2, 0, 0, 0, null, false)));
         assertEquals(Errno.EINVAL, e.errno());
-        assertTrue(e.getMessage().startsWith("map 'events': type 4 is not supported (supported: [HASH, ARRAY"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("map 'events': type 7 is not supported (supported: [HASH, ARRAY"), e.getMessage());
         assertInstanceOf(EbpfException.class, e);
     }
 
@@ -128,14 +128,15 @@ class MapDefinitionTest {
         assertEquals(MapType.LRU_HASH, MapType.byName("lru_hash"));
         assertNull(MapType.byName("stack"));
         assertEquals("BPF_MAP_TYPE_LPM_TRIE", MapType.LPM_TRIE.kernelName());
-        int[] ids = {1, 2, 3, 5, 6, 9, 11, 27};
-        MapType[] types = {MapType.HASH, MapType.ARRAY, MapType.PROG_ARRAY, MapType.PERCPU_HASH,
-            MapType.PERCPU_ARRAY, MapType.LRU_HASH, MapType.LPM_TRIE, MapType.RINGBUF};
+        int[] ids = {1, 2, 3, 4, 5, 6, 9, 11, 14, 16, 17, 25, 27};
+        MapType[] types = {MapType.HASH, MapType.ARRAY, MapType.PROG_ARRAY, MapType.PERF_EVENT_ARRAY, MapType.PERCPU_HASH,
+            MapType.PERCPU_ARRAY, MapType.LRU_HASH, MapType.LPM_TRIE, MapType.DEVMAP, MapType.CPUMAP, MapType.XSKMAP,
+            MapType.DEVMAP_HASH, MapType.RINGBUF};
         for (int i = 0; i < ids.length; i++) {
             assertEquals(types[i], MapType.of(ids[i]));
             assertEquals(ids[i], types[i].id());
         }
-        assertNull(MapType.of(4));
+        assertNull(MapType.of(7)); // BPF_MAP_TYPE_STACK_TRACE
     }
 
     @Test
