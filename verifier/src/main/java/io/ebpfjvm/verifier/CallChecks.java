@@ -82,7 +82,8 @@ final class CallChecks {
             throw c.reject("BPF_EXIT uses reserved fields");
         }
         if (c.state.curFrame() > 0) {
-            Reg r0 = c.readReg(0);
+            // the callee's r0 goes back as it is; reading it uninitialised fails in the caller
+            Reg r0 = c.regs()[0];
             if (r0.type() == RegType.STACK) {
                 throw c.reject("cannot return stack pointer to the caller");
             }

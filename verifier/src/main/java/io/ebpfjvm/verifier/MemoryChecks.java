@@ -166,7 +166,8 @@ final class MemoryChecks {
             case CTX -> {
                 checkPtrOffReg(regno, reg, false);
                 ContextRules.Field field = ContextRules.access(c.type, total, size, write);
-                if (field == null) {
+                // a sign-extending load cannot be rewritten into a packet pointer load
+                if (field == null || (signExtend && field.type() != RegType.SCALAR)) {
                     throw c.reject("invalid bpf_context access off=" + total + " size=" + size);
                 }
                 c.recordAccess(new MemoryAccess(RegionKind.CONTEXT, -1, -1, total, total, size));
@@ -421,7 +422,13 @@ final class MemoryChecks {
         }
         if (value != null && off % 8 == 0 && value.isScalar()) {
             Reg spill = value;
-            if (Long.compareUnsigned(value.var().umax(), size == 8 ? -1L : (1L << (size * 8)) - 1) > 0) {
+            boolean fits = Long.compareUnsigned(value.var().umax(), size == 8 ? -1L : (1L << (size * 8)) - 1) <= 0;
+            if (fits && value.id() == 0 && !value.var().isConstant() && valueRegno >= 0) {
+                // a spill links the stack copy and the register, like a move
+                spill = value.withId(c.newId());
+                c.setReg(valueRegno, spill);
+            }
+            if (!fits) {
                 spill = spill.withId(0);
             }
             saveSpill(frame, spi, spill, size);

@@ -149,7 +149,7 @@ public final class KernelHelperTable {
 
     /** Helpers any program type may call ({@code bpf_base_func_proto} with CAP_BPF and CAP_PERFMON). */
     private static final Set<Integer> BASE = Set.of(1, 2, 3, 87, 88, 89, 7, 8, 42, 12, 5, 125, 160, 208, 130, 131,
-        132, 133, 134, 181, 118, 6, 112, 113, 114, 115, 35);
+        132, 133, 134, 181, 118, 6, 112, 113, 114, 115, 35, 105, 106);
     private static final Set<Integer> SOCKET = union(BASE, Set.of(26, 68, 46, 47, 25));
     private static final Set<Integer> TC = union(BASE, Set.of(9, 26, 68, 39, 28, 40, 135, 10, 11, 13, 17, 18, 19,
         31, 32, 50, 38, 43, 20, 21, 29, 30, 23, 24, 34, 41, 48, 25, 8, 33, 46, 47, 69, 95, 79, 83, 84, 85, 86, 96,

@@ -184,7 +184,7 @@ public record Reg(RegType type, boolean nullable, Scalar var, int off, int id, i
             }
         }
         b.append(')');
-        if (type == RegType.STACK && frameNo == 0 && id == 0 && var.isConstant() && var.constantValue() == 0) {
+        if (type == RegType.STACK && id == 0 && var.isConstant() && var.constantValue() == 0) {
             return "fp" + off;
         }
         return b.toString();
