@@ -23,6 +23,8 @@ final class RegBounds {
     int s32max;
     int u32min;
     int u32max;
+    /** Set once some step proved that no value is possible (only after a refinement). */
+    private boolean empty;
 
     RegBounds(Scalar s) {
         varOff = s.tnum();
@@ -142,6 +144,54 @@ final class RegBounds {
         smax = Math.min(smax, v | (m & Long.MAX_VALUE));
         umin = umaxOf(umin, v);
         umax = uminOf(umax, v | m);
+        // When the u64 range and the tnum share a single value, the register is that value.
+        long next = varOff.step(umin);
+        boolean uminInTnum = varOff.contains(umin);
+        long tmax = v | m;
+        if (uminInTnum && ult(umax, next)) {
+            collapseTo(umin);
+        } else if (!uminInTnum && next == tmax) {
+            collapseTo(tmax);
+        } else if (!uminInTnum && ule(next, umax) && ult(umax, varOff.step(next))) {
+            collapseTo(next);
+        }
+    }
+
+    /**
+     * The only value the tnum and the u64 range share is {@code v}: the register is {@code v},
+     * unless some other bound rules it out too, in which case no value is possible at all.
+     * (The kernel marks {@code v} known regardless; on such a dead path keeping the state
+     * visibly empty lets the caller prune it.)
+     */
+    private void collapseTo(long v) {
+        if (admits(v)) {
+            markKnown(v);
+        } else {
+            markEmpty();
+        }
+    }
+
+    /** Whether {@code v} satisfies the tnum and all eight bounds. */
+    boolean admits(long v) {
+        int lo = (int) v;
+        return varOff.contains(v)
+                && smin <= v && v <= smax && ule(umin, v) && ule(v, umax)
+                && s32min <= lo && lo <= s32max && ule32(u32min, lo) && ule32(lo, u32max);
+    }
+
+    /** No value is possible; remembered, since later steps may rewrite the bounds. */
+    void markEmpty() {
+        empty = true;
+    }
+
+    /**
+     * Every step of {@link #sync()} keeps all possible values, so a pair of crossed bounds at
+     * any point proves there are none; some later steps assign bounds and could hide it.
+     */
+    private void noteCrossedBounds() {
+        if (ult(umax, umin) || smin > smax || ult32(u32max, u32min) || s32min > s32max) {
+            empty = true;
+        }
     }
 
     void updateBounds() {
@@ -189,6 +239,15 @@ final class RegBounds {
         if (ule32(s32min, s32max)) {
             u32min = u32maxOf(s32min, u32min);
             u32max = u32minOf(s32max, u32max);
+        } else {
+            // The s32 range wraps around the u32 domain; see deduce64Bounds.
+            if (ult32(u32max, s32min)) {
+                s32min = u32min;
+                u32max = u32minOf(u32max, s32max);
+            } else if (ult32(s32max, u32min)) {
+                s32max = u32max;
+                u32min = u32maxOf(u32min, s32min);
+            }
         }
     }
 
@@ -201,14 +260,16 @@ final class RegBounds {
             umin = umaxOf(smin, umin);
             umax = uminOf(smax, umax);
         } else {
-            // The signed range wraps the unsigned domain: [smin, U64_MAX] and [0, smax].
-            // If the unsigned range lies wholly in one of the two parts, keep only that part.
+            // The signed range wraps around the unsigned domain as [0, smax] and [smin, U64_MAX].
+            // An unsigned range meeting only one of the two pieces lies within that piece.
             if (ult(umax, smin)) {
+                // Only the non-negative piece: [umin, min(umax, smax)], all non-negative.
                 smin = umin;
-                smax = Math.min(smax, umax);
+                umax = uminOf(umax, smax);
             } else if (ult(smax, umin)) {
+                // Only the negative piece: [max(umin, smin), umax], all negative.
                 smax = umax;
-                smin = Math.max(smin, umin);
+                umin = umaxOf(umin, smin);
             }
         }
     }
@@ -250,11 +311,17 @@ final class RegBounds {
 
     /** {@code reg_bounds_sync}: let var_off and the eight bounds tighten each other. */
     void sync() {
+        noteCrossedBounds();
         updateBounds();
-        deduceBounds();
-        deduceBounds();
+        noteCrossedBounds();
+        // Three rounds, as the kernel does: fewer do not reach a fixed point in all cases.
+        for (int round = 0; round < 3; round++) {
+            deduceBounds();
+            noteCrossedBounds();
+        }
         boundOffset();
         updateBounds();
+        noteCrossedBounds();
     }
 
     // ---- 32-bit results (zext_32_to_64) ----
@@ -279,7 +346,7 @@ final class RegBounds {
      * or the tnum, which after a sound refinement means no value is possible.
      */
     boolean isConsistent() {
-        if (ult(umax, umin) || smin > smax || ult32(u32max, u32min) || s32min > s32max) {
+        if (empty || ult(umax, umin) || smin > smax || ult32(u32max, u32min) || s32min > s32max) {
             return false;
         }
         if (varOff.isConst()) {

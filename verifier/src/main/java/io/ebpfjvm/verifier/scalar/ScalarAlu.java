@@ -276,7 +276,8 @@ final class ScalarAlu {
     static void mul32(RegBounds d, RegBounds s) {
         long umaxProd = (d.u32max & LOW32) * (s.u32max & LOW32);
         long uminProd = (d.u32min & LOW32) * (s.u32min & LOW32);
-        if (umaxProd > LOW32 || uminProd > LOW32) {
+        // Products of two u32 values fit in 64 bits unsigned; compare them as such.
+        if (RegBounds.ult(LOW32, umaxProd) || RegBounds.ult(LOW32, uminProd)) {
             d.u32min = 0;
             d.u32max = -1;
         } else {
@@ -436,10 +437,15 @@ final class ScalarAlu {
     }
 
     private static void lsh64Bounds(RegBounds d, long uminVal, long umaxVal) {
-        // "x << 32 s>> 32" sign-extends a subregister; keep non-negative 32-bit bounds through it.
-        boolean by32 = uminVal == 32 && umaxVal == 32;
-        d.smax = by32 && d.s32max >= 0 ? (long) d.s32max << 32 : Long.MAX_VALUE;
-        d.smin = by32 && d.s32min >= 0 ? (long) d.s32min << 32 : Long.MIN_VALUE;
+        // "x << 32 s>> 32" sign-extends a subregister: shifting by exactly 32 moves the low half,
+        // whose signed bounds are known, to the top unchanged in sign.
+        if (uminVal == 32 && umaxVal == 32) {
+            d.smax = (long) d.s32max << 32;
+            d.smin = (long) d.s32min << 32;
+        } else {
+            d.smax = Long.MAX_VALUE;
+            d.smin = Long.MIN_VALUE;
+        }
         if (RegBounds.ult(1L << (63 - umaxVal), d.umax)) {
             d.umin = 0;
             d.umax = -1L;

@@ -159,6 +159,26 @@ public record Tnum(long value, long mask) {
         return (value & known) == (b.value & known);
     }
 
+    /**
+     * The smallest value of this tnum above {@code z} (unsigned); the largest value if there is
+     * none, the smallest if {@code z} is below it (the kernel's {@code tnum_step}).
+     */
+    public long step(long z) {
+        long tmax = value | mask;
+        if (Long.compareUnsigned(z, tmax) >= 0) {
+            return tmax;
+        }
+        if (Long.compareUnsigned(z, value) < 0) {
+            return value;
+        }
+        // Members are value + s for submasks s of mask: find the least submask above z - value
+        // by incrementing it with every non-mask position filled so the carry ripples through.
+        long d = z - value;
+        long carryMask = (1L << (64 - Long.numberOfLeadingZeros(d & ~mask))) - 1;
+        long filled = d | carryMask | ~mask;
+        return value | ((filled + 1) & mask);
+    }
+
     /** Truncation to the low {@code bytes} bytes (1, 2, 4 or 8), zero-extended. */
     public Tnum cast(int bytes) {
         if (bytes >= 8) {
