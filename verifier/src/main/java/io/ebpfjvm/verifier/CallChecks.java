@@ -56,7 +56,6 @@ final class CallChecks {
             throw c.reject("BPF_CALL uses reserved fields");
         }
         helperCall(insn.imm());
-        c.pc++;
         return false;
     }
 
@@ -80,6 +79,10 @@ final class CallChecks {
     boolean checkExit(Instruction insn) {
         if ((insn.opcode() & BPF_X) != 0 || insn.imm() != 0 || insn.src() != 0 || insn.dst() != 0 || insn.cls() == BPF_JMP32) {
             throw c.reject("BPF_EXIT uses reserved fields");
+        }
+        if (c.state.curFrame() > 0 && c.cur().callback) {
+            exitLoopCallback();
+            return false;
         }
         if (c.state.curFrame() > 0) {
             // the callee's r0 goes back as it is; reading it uninitialised fails in the caller
@@ -105,21 +108,7 @@ final class CallChecks {
             }
             Scalar v = r0.var();
             if (v.smin() < 0 || v.smax() > 1) {
-                StringBuilder b = new StringBuilder("At program exit the register R0 has");
-                boolean unknown = true;
-                if (v.smin() > Long.MIN_VALUE) {
-                    b.append(" smin=").append(v.smin());
-                    unknown = false;
-                }
-                if (v.smax() < Long.MAX_VALUE) {
-                    b.append(" smax=").append(v.smax());
-                    unknown = false;
-                }
-                if (unknown) {
-                    b.append(" unknown scalar value");
-                }
-                b.append(" should have been in [0, 1]");
-                throw c.reject(b.toString());
+                throw c.reject(rangeMessage("At program exit the register R0 has", v));
             }
         }
         return true;
@@ -181,6 +170,7 @@ final class CallChecks {
         long memSize;
         int rawRegno = -1;
         long rawSize;
+        int callbackPc = -1;
     }
 
     private void helperCall(int id) {
@@ -211,6 +201,10 @@ final class CallChecks {
             c.state.releaseRef(ref);
             Checker.forEachReg(c.state, r -> r.refObjId() == ref ? Reg.unknown() : r);
         }
+        if (meta.callbackPc >= 0) {
+            enterLoopCallback(meta.callbackPc);
+            return;
+        }
         for (int r = 1; r <= 5; r++) {
             c.setReg(r, Reg.notInit());
         }
@@ -218,6 +212,99 @@ final class CallChecks {
         if (spec.changesPacket()) {
             Checker.forEachReg(c.state, r -> r.type().isPacket() || r.type() == RegType.PACKET_END ? Reg.unknown() : r);
         }
+        c.pc++;
+    }
+
+    /**
+     * bpf_loop: the callback may run zero or more times. The path that skips it is queued; the
+     * callback runs in a new frame with r1 = the index and r2 = the context argument. Each exit
+     * from it both returns to the caller and re-enters it with caller stack scalars widened to
+     * unknown, which covers every later iteration and lets pruning end the walk.
+     */
+    private void enterLoopCallback(int callbackPc) {
+        if (c.state.curFrame() + 1 >= MAX_CALL_FRAMES) {
+            throw c.reject("the call stack of " + (c.state.curFrame() + 2) + " frames is too deep !");
+        }
+        var skip = c.state.copy();
+        Reg ctxArg = c.regs()[3];
+        for (int r = 1; r <= 5; r++) {
+            skip.regs()[r] = Reg.notInit();
+        }
+        skip.regs()[0] = Reg.unknown();
+        c.pushBranch(c.pc + 1, skip);
+        pushCallbackFrame(c.state, callbackPc, c.pc, ctxArg);
+        c.pc = callbackPc;
+    }
+
+    private void pushCallbackFrame(io.ebpfjvm.verifier.state.VerifierState st, int callbackPc, int callsite, Reg ctxArg) {
+        FuncState caller = st.cur();
+        FuncState callee = new FuncState(callsite, st.curFrame() + 1, c.subprogOfPc[callbackPc]);
+        callee.callback = true;
+        callee.regs[1] = Reg.unknown();
+        callee.regs[2] = ctxArg;
+        for (int r = 0; r <= 5; r++) {
+            caller.regs[r] = Reg.notInit();
+        }
+        st.frames.add(callee);
+    }
+
+    private void exitLoopCallback() {
+        Reg r0 = c.readReg(0);
+        if (!r0.isScalar()) {
+            throw c.reject("At callback return the register R0 is not a known value (" + r0.typeName() + ")");
+        }
+        if (r0.var().smin() < 0 || r0.var().smax() > 1) {
+            throw c.reject(rangeMessage("At callback return the register R0 has", r0.var()));
+        }
+        FuncState callee = c.cur();
+        int callbackPc = c.cfg.subprograms().get(callee.subprog).start();
+        Reg ctxArg = callee.regs[2].isInit() ? callee.regs[2] : Reg.notInit();
+        var again = c.state.copy();
+        again.frames.remove(again.frames.size() - 1);
+        for (int f = 0; f < again.frames.size(); f++) {
+            widenScalars(again.frames.get(f));
+        }
+        Reg widenedCtx = ctxArg.isScalar() ? Reg.unknown() : ctxArg;
+        pushCallbackFrame(again, callbackPc, callee.callsite, widenedCtx);
+        c.pushBranch(callbackPc, again);
+        c.state.frames.remove(c.state.frames.size() - 1);
+        c.cur().regs[0] = Reg.unknown();
+        c.pc = callee.callsite + 1;
+    }
+
+    private static void widenScalars(FuncState f) {
+        for (int s = 0; s < FuncState.SLOTS; s++) {
+            if (f.isSpilled(s) && f.spilled[s].isScalar()) {
+                f.spilled[s] = Reg.unknown();
+            }
+        }
+        for (int i = 0; i < FuncState.STACK_BYTES; i++) {
+            if (f.slotType[i] == FuncState.STACK_ZERO) {
+                f.slotType[i] = FuncState.STACK_MISC;
+            }
+        }
+        for (int r = 6; r <= 9; r++) {
+            if (f.regs[r].isScalar()) {
+                f.regs[r] = Reg.unknown();
+            }
+        }
+    }
+
+    private static String rangeMessage(String prefix, Scalar v) {
+        StringBuilder b = new StringBuilder(prefix);
+        boolean unknown = true;
+        if (v.smin() > Long.MIN_VALUE) {
+            b.append(" smin=").append(v.smin());
+            unknown = false;
+        }
+        if (v.smax() < Long.MAX_VALUE) {
+            b.append(" smax=").append(v.smax());
+            unknown = false;
+        }
+        if (unknown) {
+            b.append(" unknown scalar value");
+        }
+        return b.append(" should have been in [0, 1]").toString();
     }
 
     private Reg returnValue(HelperSpec spec, Meta meta) {
@@ -368,7 +455,10 @@ final class CallChecks {
                 if (reg.type() != RegType.FUNC) {
                     throw mismatch(regno, reg, "func");
                 }
-                throw c.reject("callback functions (" + spec.label() + ") are not supported by this verifier");
+                if (spec.id() != 181) {
+                    throw c.reject("callback functions of " + spec.label() + " are not supported by this verifier");
+                }
+                meta.callbackPc = c.cfg.subprograms().get(reg.subprog()).start();
             }
             case PTR_TO_STACK_OR_NULL -> {
                 if (!reg.isNull() && reg.type() != RegType.STACK) {

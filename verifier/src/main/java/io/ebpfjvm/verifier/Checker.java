@@ -109,6 +109,12 @@ final class Checker {
         for (int i = 0; i < slots.size(); i++) {
             Instruction insn = slots.get(i);
             if (insn.isLddw()) {
+                if (insn.src() == BPF_PSEUDO_FUNC) {
+                    int t = i + 1 + insn.imm();
+                    if (t >= 0 && t < slots.size()) {
+                        prunePoint[t] = true;
+                    }
+                }
                 i++;
                 continue;
             }
@@ -116,6 +122,11 @@ final class Checker {
                 prunePoint[i] = true;
             } else if (insn.isJump()) {
                 int t = insn.jumpTarget(i);
+                if (t >= 0 && t < slots.size()) {
+                    prunePoint[t] = true;
+                }
+            } else if (insn.opcode() == LDDW && insn.src() == BPF_PSEUDO_FUNC) {
+                int t = i + 1 + insn.imm();
                 if (t >= 0 && t < slots.size()) {
                     prunePoint[t] = true;
                 }
@@ -271,7 +282,13 @@ final class Checker {
         for (Node old : list) {
             if (old.branches > 0) {
                 if (StateEquivalence.equal(old.state, state, true)) {
-                    throw reject("infinite loop detected at insn " + pc);
+                    if (inCallback()) {
+                        // a helper calls the callback a bounded number of times: the repeat
+                        // of a state being explored adds nothing new
+                        return true;
+                    }
+                    throw new Reject(pc, "infinite loop detected at insn " + pc, "cur state: " + frameString(state)
+                        + "\nold state: " + frameString(old.state) + "\n");
                 }
                 loopSeen = true;
                 continue;
@@ -358,6 +375,53 @@ final class Checker {
             accesses[pc] = new MemoryAccess(prev.kind(), prev.mapIndex(), prev.frame(), Math.min(prev.minOffset(), a.minOffset()),
                 Math.max(prev.maxOffset(), a.maxOffset()), prev.size());
         }
+    }
+
+    private boolean inCallback() {
+        for (FuncState f : state.frames) {
+            if (f.callback) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The current frame as the kernel's print_verifier_state prints it. */
+    static String frameString(VerifierState st) {
+        FuncState fs = st.cur();
+        StringBuilder b = new StringBuilder();
+        if (fs.frameNo > 0) {
+            b.append("frame").append(fs.frameNo).append(": ");
+        }
+        String sep = "";
+        for (int i = 0; i < fs.regs.length; i++) {
+            if (fs.regs[i].isInit()) {
+                b.append(sep).append('R').append(i).append('=').append(fs.regs[i]);
+                sep = " ";
+            }
+        }
+        for (int s = 0; s < FuncState.SLOTS; s++) {
+            if (fs.isSpilled(s)) {
+                b.append(sep).append("fp").append(-(s + 1) * 8).append('=').append(fs.spilled[s]);
+                continue;
+            }
+            StringBuilder types = new StringBuilder();
+            boolean any = false;
+            for (int i = 7; i >= 0; i--) {
+                byte t = fs.slotType[s * 8 + i];
+                any |= t != FuncState.STACK_INVALID;
+                types.append(switch (t) {
+                    case FuncState.STACK_MISC -> 'm';
+                    case FuncState.STACK_ZERO -> '0';
+                    case FuncState.STACK_SPILL -> 'r';
+                    default -> '?';
+                });
+            }
+            if (any) {
+                b.append(sep).append("fp").append(-(s + 1) * 8).append('=').append(types);
+            }
+        }
+        return b.toString();
     }
 
     String stateString() {

@@ -70,16 +70,16 @@ public final class Verifier {
         try {
             cfg = CfgBuilder.build(slots);
         } catch (CfgException e) {
-            throw failure(e.pc(), e.getMessage(), "", options);
+            throw failure(e.pc(), e.getMessage(), "", options, "");
         }
         Checker checker = new Checker(slots, type, options, cfg);
         try {
             checker.run();
             checkMaxStackDepth(checker, slots, cfg);
         } catch (Reject r) {
-            throw failure(r.pc, r.getMessage(), checker.log.toString(), options);
+            throw failure(r.pc, r.getMessage(), checker.log.toString(), options, r.trailer);
         } catch (StackOverflowError | OutOfMemoryError e) {
-            throw failure(checker.pc, "BPF program is too complex to verify", checker.log.toString(), options);
+            throw failure(checker.pc, "BPF program is too complex to verify", checker.log.toString(), options, "");
         }
         List<Subprogram> subs = new ArrayList<>();
         for (Subprogram s : cfg.subprograms()) {
@@ -92,13 +92,14 @@ public final class Verifier {
             checker.processed, log);
     }
 
-    private static VerificationException failure(int pc, String message, String log, VerifierOptions options) {
+    private static VerificationException failure(int pc, String message, String log, VerifierOptions options,
+                                                 String trailer) {
         StringBuilder b = new StringBuilder(log);
         String line = options.lineInfo() != null && pc >= 0 ? options.lineInfo().apply(pc) : null;
         if (line != null && !line.isEmpty()) {
             b.append("; ").append(line).append('\n');
         }
-        b.append(message).append('\n');
+        b.append(message).append('\n').append(trailer);
         return new VerificationException(pc, message, b.toString());
     }
 
@@ -114,7 +115,8 @@ public final class Verifier {
             List<Integer> cs = new ArrayList<>();
             for (int pc = s.start(); pc < s.end(); pc++) {
                 Instruction insn = slots.get(pc);
-                if (insn.isLocalCall() && c.reachable[pc]) {
+                boolean funcRef = insn.isLddw() && insn.src() == io.ebpfjvm.core.isa.Opcodes.BPF_PSEUDO_FUNC;
+                if ((insn.isLocalCall() || funcRef) && c.reachable[pc]) {
                     cs.add(c.subprogOfPc[pc + 1 + insn.imm()]);
                 }
             }

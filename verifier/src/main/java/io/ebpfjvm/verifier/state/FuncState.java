@@ -27,6 +27,8 @@ public final class FuncState {
     public final int callsite;
     public final int frameNo;
     public final int subprog;
+    /** This frame runs a callback a helper invokes (bpf_loop), not a bpf-to-bpf call. */
+    public boolean callback;
 
     public FuncState(int callsite, int frameNo, int subprog) {
         this.callsite = callsite;
@@ -43,6 +45,7 @@ public final class FuncState {
         System.arraycopy(slotType, 0, c.slotType, 0, slotType.length);
         System.arraycopy(spilled, 0, c.spilled, 0, spilled.length);
         c.allocatedStack = allocatedStack;
+        c.callback = callback;
         return c;
     }
 
