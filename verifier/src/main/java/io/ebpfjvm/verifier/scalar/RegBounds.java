@@ -291,7 +291,7 @@ final class RegBounds {
             smax = s32max;
             umin = s32min;
             umax = s32max;
-            varOff = varOff.intersect(Tnum.range(smin, smax));
+            varOff = meet(varOff, Tnum.range(smin, smax));
         }
     }
 
@@ -304,9 +304,20 @@ final class RegBounds {
     // ---- learning var_off from the bounds (__reg_bound_offset) ----
 
     void boundOffset() {
-        Tnum var64 = varOff.intersect(Tnum.range(umin, umax));
-        Tnum var32 = var64.subreg().intersect(Tnum.range(u32min & LOW32, u32max & LOW32));
+        Tnum var64 = meet(varOff, Tnum.range(umin, umax));
+        Tnum var32 = meet(var64.subreg(), Tnum.range(u32min & LOW32, u32max & LOW32));
         varOff = var64.clearSubreg().or(var32);
+    }
+
+    /**
+     * {@code tnum_intersect}, noting when the two disagree on a known bit: then no value fits
+     * both (the kernel intersects regardless, which can only happen on a dead path).
+     */
+    private Tnum meet(Tnum a, Tnum b) {
+        if (!a.overlaps(b)) {
+            markEmpty();
+        }
+        return a.intersect(b);
     }
 
     /** {@code reg_bounds_sync}: let var_off and the eight bounds tighten each other. */
