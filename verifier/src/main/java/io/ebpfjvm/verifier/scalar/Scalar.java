@@ -263,4 +263,14 @@ public final class Scalar {
     public String toString() {
         return ScalarFormat.format(this);
     }
+
+    /**
+     * The fields the kernel prints inside {@code scalar(...)} for this value, without the
+     * parentheses (empty for an unknown scalar), for callers that put their own fields, such
+     * as {@code id=}, in front: {@code smin=smin32=0,smax=umax=smax32=umax32=255,var_off=(0x0; 0xff)}.
+     * Unlike {@link #toString()}, a constant is printed as ranges too.
+     */
+    public String rangesText() {
+        return ScalarFormat.ranges(this);
+    }
 }

@@ -38,6 +38,11 @@ final class ScalarFormat {
         if (s.isConstant()) {
             return signedNumber(s.tnum().value());
         }
+        return "scalar(" + ranges(s) + ")";
+    }
+
+    /** The comma-separated fields inside {@code scalar(...)}; empty when nothing is known. */
+    static String ranges(Scalar s) {
         Field[] fields = {
             new Field("smin", s.smin(), s.smin() == Long.MIN_VALUE),
             new Field("smax", s.smax(), s.smax() == Long.MAX_VALUE),
@@ -49,7 +54,7 @@ final class ScalarFormat {
             new Field("umin32", s.u32min() & LOW32, s.u32min() == 0),
             new Field("umax32", s.u32max() & LOW32, s.u32max() == -1),
         };
-        StringBuilder out = new StringBuilder("scalar(");
+        StringBuilder out = new StringBuilder();
         String sep = "";
         for (int i = 0; i < fields.length; i++) {
             Field f = fields[i];
@@ -72,7 +77,7 @@ final class ScalarFormat {
         if (!s.tnum().isUnknown()) {
             out.append(sep).append("var_off=").append(s.tnum());
         }
-        return out.append(')').toString();
+        return out.toString();
     }
 
     private static long signed32(int v) {

@@ -79,6 +79,15 @@ class ScalarTest {
     }
 
     @Test
+    void rangesTextIsTheInsideOfTheScalarForm() {
+        assertEquals("smin=smin32=0,smax=umax=smax32=umax32=255,var_off=(0x0; 0xff)", BYTE.rangesText());
+        assertEquals("", Scalar.unknown().rangesText());
+        assertEquals("scalar(" + Scalar.unknown32().rangesText() + ")", Scalar.unknown32().toString());
+        assertEquals("smin=umin=smin32=umin32=7,smax=umax=smax32=umax32=7,var_off=(0x7; 0x0)",
+                Scalar.constant(7).rangesText());
+    }
+
+    @Test
     void divisionByZeroFollowsEbpf() {
         Scalar seven = Scalar.constant(7);
         Scalar zero = Scalar.constant(0);
