@@ -8,6 +8,7 @@ import static io.ebpfjvm.core.isa.Opcodes.BPF_JGE;
 import static io.ebpfjvm.core.isa.Opcodes.BPF_JGT;
 import static io.ebpfjvm.core.isa.Opcodes.BPF_JLT;
 import static io.ebpfjvm.core.isa.Opcodes.BPF_JNE;
+import static io.ebpfjvm.core.isa.Opcodes.BPF_JSGE;
 import static io.ebpfjvm.core.isa.Opcodes.BPF_LSH;
 import static io.ebpfjvm.core.isa.Opcodes.BPF_MOV;
 import static io.ebpfjvm.core.isa.Opcodes.BPF_MUL;
@@ -257,5 +258,26 @@ class KernelLogTest {
         assertEquals(w0.toString(), w0.byteSwap(16, false).toString());
         assertEquals(w0.toString(), w0.byteSwap(32, false).toString());
         assertEquals(r0.toString(), r0.byteSwap(64, false).toString());
+    }
+
+    @Test
+    void signExtendedMovesKeepTheirRanges() {
+        // verifier_movsx.c: each trap path must be dead for the kernel to accept the program.
+        // r0 &= 1; r0 += 0xfe; r0 = (s8)r0; if r0 < 0xfffffffffffffffe goto ...
+        Scalar r0 = alu64(alu64(PRANDOM, BPF_AND, k(1)), BPF_ADD, k(0xfe)).signExtend(8);
+        assertEquals(-2, r0.smin());
+        assertEquals(-2L, r0.umin());
+        assertEquals(Branch.NEVER, Scalar.refine(BPF_JLT, r0, k(0xfffffffffffffffeL), false).outcome());
+        // w0 &= 1; w0 += 0xfe; w0 = (s8)w0; if w0 < 0xfffffffe goto ...
+        Scalar w0 = alu32(alu32(PRANDOM, BPF_AND, k(1)), BPF_ADD, k(0xfe)).signExtend32(8);
+        assertEquals(Branch.NEVER, Scalar.refine(BPF_JLT, w0, k(-2), true).outcome());
+        // r3 &= 0xf; w7 = (s8)w3; if w7 s>= 16 goto trap
+        Scalar r3 = alu64(PRANDOM, BPF_AND, k(0xf));
+        assertEquals(Branch.NEVER, Scalar.refine(BPF_JSGE, r3.signExtend32(8), k(16), true).outcome());
+        // r3 |= 0x80; w7 = (s8)w3; if w7 s>= -5 goto trap
+        Scalar w7 = alu64(r3, BPF_OR, k(0x80)).signExtend32(8);
+        assertEquals(-128, w7.s32min());
+        assertEquals(-113, w7.s32max());
+        assertEquals(Branch.NEVER, Scalar.refine(BPF_JSGE, w7, k(-5), true).outcome());
     }
 }
