@@ -45,6 +45,7 @@ final class ScalarCasts {
         r.sync();
     }
 
+    /** {@code coerce_reg_to_size_sx}; like the kernel, no bounds sync follows it. */
     static Scalar signExtend64(Scalar s, int fromBits) {
         if (fromBits != 8 && fromBits != 16 && fromBits != 32) {
             throw new IllegalArgumentException("sign extension from 8, 16 or 32 bits, not " + fromBits);
@@ -88,6 +89,7 @@ final class ScalarCasts {
         return r.freeze();
     }
 
+    /** {@code coerce_subreg_to_size_sx}, then the zero extension and sync of every 32-bit move. */
     static Scalar signExtend32(Scalar s, int fromBits) {
         if (fromBits != 8 && fromBits != 16) {
             throw new IllegalArgumentException("32-bit sign extension from 8 or 16 bits, not " + fromBits);
@@ -135,6 +137,7 @@ final class ScalarCasts {
         };
     }
 
+    /** {@code scalar_byte_swap} on a little-endian machine. */
     static Scalar byteSwap(Scalar s, int bits, boolean toBigEndian) {
         if (bits != 16 && bits != 32 && bits != 64) {
             throw new IllegalArgumentException("byte swap width must be 16, 32 or 64: " + bits);

@@ -13,6 +13,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.PropertyDefaults;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
@@ -20,6 +21,7 @@ import net.jqwik.api.constraints.IntRange;
  * Soundness of the scalar domain against the concrete semantics ({@link Semantics}): whatever an
  * abstract operation returns must hold every concrete result its inputs' members can produce.
  */
+@PropertyDefaults(tries = 500)
 class ScalarSoundnessProperties {
 
     @Provide
