@@ -34,12 +34,16 @@ final class Checker {
         final int pc;
         final VerifierState state;
         final Node parent;
+        final int hash;
         int branches = 1;
+        int hits;
+        int misses;
 
-        Node(int pc, VerifierState state, Node parent) {
+        Node(int pc, VerifierState state, Node parent, int hash) {
             this.pc = pc;
             this.state = state;
             this.parent = parent;
+            this.hash = hash;
         }
     }
 
@@ -61,7 +65,14 @@ final class Checker {
     final int[] subprogStackDepth;
     final int[] subprogOfPc;
     private final boolean[] prunePoint;
-    private final Map<Integer, List<Node>> explored = new HashMap<>();
+    /** States stored at one prune point: those still being explored by hash, finished ones in a list. */
+    private static final class PcStates {
+        final Map<Integer, List<Node>> inProgress = new HashMap<>();
+        final List<Node> done = new ArrayList<>();
+        int inProgressCount;
+    }
+
+    private final Map<Integer, PcStates> explored = new HashMap<>();
 
     VerifierState state;
     int pc;
@@ -270,17 +281,32 @@ final class Checker {
             if (n.branches > 0) {
                 break;
             }
+            finished(n);
             n = n.parent;
         }
     }
 
+    /** Every path below {@code n} is safe: it may now prune later arrivals. */
+    private void finished(Node n) {
+        PcStates ps = explored.get(n.pc);
+        List<Node> bucket = ps.inProgress.get(n.hash);
+        if (bucket != null && bucket.remove(n)) {
+            ps.inProgressCount--;
+            if (bucket.isEmpty()) {
+                ps.inProgress.remove(n.hash);
+            }
+        }
+        ps.done.add(n);
+    }
+
     /** The kernel's is_state_visited: true when the current state is covered by a safe one. */
     private boolean isStateVisited() {
-        List<Node> list = explored.computeIfAbsent(pc, k -> new ArrayList<>());
-        boolean addNew = true;
-        boolean loopSeen = false;
-        for (Node old : list) {
-            if (old.branches > 0) {
+        PcStates ps = explored.computeIfAbsent(pc, k -> new PcStates());
+        int hash = StateEquivalence.exactHash(state);
+        List<Node> same = ps.inProgress.get(hash);
+        if (same != null) {
+            for (Node old : same) {
+                // exact equality implies equal hashes: a state on the current path came back unchanged
                 if (StateEquivalence.equal(old.state, state, true)) {
                     if (inCallback()) {
                         // a helper calls the callback a bounded number of times: the repeat
@@ -290,23 +316,29 @@ final class Checker {
                     throw new Reject(pc, "infinite loop detected at insn " + pc, "cur state: " + frameString(state)
                         + "\nold state: " + frameString(old.state) + "\n");
                 }
-                loopSeen = true;
-                continue;
             }
+        }
+        for (java.util.Iterator<Node> it = ps.done.iterator(); it.hasNext(); ) {
+            Node old = it.next();
             if (StateEquivalence.equal(old.state, state, false)) {
+                old.hits++;
                 return true;
             }
+            // like the kernel, forget states that keep failing to prune (bounded lists, linear time)
+            if (++old.misses > old.hits * 3 + 3) {
+                it.remove();
+            }
         }
+        boolean loopSeen = ps.inProgressCount > 0;
         if (loopSeen && jmpsProcessed - prevJmpsProcessed < 20 && processed - prevInsnProcessed < 100) {
-            addNew = false;
+            return false;
         }
-        if (addNew) {
-            prevJmpsProcessed = jmpsProcessed;
-            prevInsnProcessed = processed;
-            Node child = new Node(pc, state.copy(), node);
-            list.add(child);
-            node = child;
-        }
+        prevJmpsProcessed = jmpsProcessed;
+        prevInsnProcessed = processed;
+        Node child = new Node(pc, state.copy(), node, hash);
+        ps.inProgress.computeIfAbsent(hash, k -> new ArrayList<>()).add(child);
+        ps.inProgressCount++;
+        node = child;
         return false;
     }
 

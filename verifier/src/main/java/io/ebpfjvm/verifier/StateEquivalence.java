@@ -28,6 +28,36 @@ final class StateEquivalence {
         return new StateEquivalence(exact).states(old, cur);
     }
 
+    /** A hash equal for states {@link #equal} calls equal in exact mode (ids left out: they are matched by renaming). */
+    static int exactHash(VerifierState st) {
+        int h = st.frames.size() * 31 + st.refs.size();
+        for (FuncState f : st.frames) {
+            h = h * 31 + f.callsite;
+            for (Reg r : f.regs) {
+                h = h * 31 + regHash(r);
+            }
+            h = h * 31 + java.util.Arrays.hashCode(f.slotType);
+            for (int s = 0; s < FuncState.SLOTS; s++) {
+                if (f.isSpilled(s)) {
+                    h = h * 31 + regHash(f.spilled[s]);
+                }
+            }
+        }
+        return h;
+    }
+
+    private static int regHash(Reg r) {
+        int h = r.type().ordinal();
+        h = h * 31 + (r.nullable() ? 1 : 0);
+        h = h * 31 + r.var().hashCode();
+        h = h * 31 + r.off();
+        h = h * 31 + r.range();
+        h = h * 31 + r.mapIndex();
+        h = h * 31 + r.memSize();
+        h = h * 31 + r.frameNo();
+        return h * 31 + r.subprog();
+    }
+
     private boolean states(VerifierState old, VerifierState cur) {
         if (old.frames.size() != cur.frames.size() || old.refs.size() != cur.refs.size()) {
             return false;

@@ -146,11 +146,94 @@ class KernelDifferentialTest {
                 skb->priority = skb->len;
                 return 0;
             }"""));
+        c.add(new Case("subprog_reads_caller_stack", """
+            static __attribute__((noinline)) int sum(__u64 *p) { return p[0] + p[1]; }
+            SEC("socket") int prog(struct __sk_buff *skb) {
+                __u64 a[2] = {skb->len, skb->mark};
+                return sum(a);
+            }"""));
+        c.add(new Case("subprog_reads_past_caller_stack", """
+            static __attribute__((noinline)) int sum(__u64 *p) { return p[0] + p[*(volatile __u64 *)p & 63]; }
+            SEC("socket") int prog(struct __sk_buff *skb) {
+                __u64 a[2] = {skb->len, skb->mark};
+                return sum(a);
+            }"""));
         c.add(new Case("xdp_writes_context", """
             SEC("xdp") __attribute__((naked)) int prog(void) {
                 asm volatile("r0 = 0; *(u32 *)(r1 + 12) = r0; exit");
             }"""));
+
+        // Inline-assembly cases: the register-level rules, written the way the kernel's selftests are.
+        asm(c, "pkt_end_minus_pkt", "tc", "r0 = *(u32 *)(r1 + 80); r2 = *(u32 *)(r1 + 76); r0 -= r2; exit");
+        asm(c, "pkt_end_ge_good", "tc", "r2 = *(u32 *)(r1 + 76); r3 = *(u32 *)(r1 + 80); r0 = r2; r0 += 8;"
+            + "if r3 >= r0 goto 1f; r0 = 1; exit; 1: r0 = *(u8 *)(r2 + 0); r0 = 0; exit");
+        asm(c, "pkt_end_ge_bad", "tc", "r2 = *(u32 *)(r1 + 76); r3 = *(u32 *)(r1 + 80); r0 = r2; r0 += 8;"
+            + "if r3 >= r0 goto 1f; r0 = *(u8 *)(r2 + 0); r0 = 1; exit; 1: r0 = 0; exit");
+        asm(c, "pkt_double_test", "tc", "r2 = *(u32 *)(r1 + 76); r3 = *(u32 *)(r1 + 80); r0 = r2; r0 += 8;"
+            + "if r3 >= r0 goto 1f; if r0 > r3 goto 2f; r0 = *(u8 *)(r2 + 0); 2: r0 = 1; exit;"
+            + "1: r0 = *(u8 *)(r2 + 0); r0 = 0; exit");
+        asm(c, "pkt_spill_with_xadd", "tc", "r2 = *(u32 *)(r1 + 76); r3 = *(u32 *)(r1 + 80); r0 = r2; r0 += 8;"
+            + "if r0 > r3 goto 1f; r5 = 4096; r4 = r10; r4 += -8; *(u64 *)(r4 + 0) = r2;"
+            + "lock *(u64 *)(r4 + 0) += r5; r2 = *(u64 *)(r4 + 0); *(u32 *)(r2 + 0) = r5; r0 = 0; 1: exit");
+        asm(c, "pkt_end_arith", "tc", "r2 = *(u32 *)(r1 + 76); r3 = *(u32 *)(r1 + 80); r0 = r2; r0 += 8;"
+            + "r3 += 16; if r0 > r3 goto 1f; *(u8 *)(r2 + 0) = r2; 1: r0 = 0; exit");
+        asm(c, "imm_plus_pkt_ptr", "tc", "r2 = *(u32 *)(r1 + 76); r3 = *(u32 *)(r1 + 80); r0 = 8; r0 += r2;"
+            + "if r0 > r3 goto 1f; *(u8 *)(r2 + 0) = r2; 1: r0 = 0; exit");
+        asm(c, "var_plus_pkt_ptr_in_range", "tc", "r2 = *(u32 *)(r1 + 76); r3 = *(u32 *)(r1 + 80); r0 = 0xffffffff;"
+            + "*(u64 *)(r10 - 8) = r0; r0 = *(u64 *)(r10 - 8); r0 &= 0x7fff; r4 = r0; r4 += r2; r5 = r4;"
+            + "r4 += 0x7ffe; if r4 > r3 goto 1f; *(u64 *)(r5 + 0) = r4; 1: r0 = 0; exit");
+        asm(c, "var_plus_pkt_ptr_out_of_range", "tc", "r2 = *(u32 *)(r1 + 76); r3 = *(u32 *)(r1 + 80);"
+            + "r0 = *(u32 *)(r1 + 8); *(u64 *)(r10 - 8) = r0; r0 = *(u64 *)(r10 - 8); r0 &= 0xffff; r4 = r0;"
+            + "r0 = 31; r0 += r4; r0 += r2; r5 = r0; r0 += 0xfffe; if r0 > r3 goto 1f; *(u64 *)(r5 + 0) = r0;"
+            + "1: r0 = 0; exit");
+        asm(c, "pkt_meta_before_data", "xdp", "r2 = *(u32 *)(r1 + 8); r3 = *(u32 *)(r1 + 0); r0 = r2; r0 += 8;"
+            + "if r0 > r3 goto 1f; r0 = *(u8 *)(r2 + 0); 1: r0 = 0; exit");
+        asm(c, "pkt_meta_unchecked", "xdp", "r2 = *(u32 *)(r1 + 8); r0 = *(u8 *)(r2 + 0); r0 = 0; exit");
+        asm(c, "cgroup_skb_packet_write", "cgroup_skb/ingress", "r2 = *(u32 *)(r1 + 76); r3 = *(u32 *)(r1 + 80);"
+            + "r0 = r2; r0 += 8; if r0 > r3 goto 1f; *(u8 *)(r2 + 0) = r2; 1: r0 = 1; exit");
+        asm(c, "stack_var_offset_read", "socket", "r2 = *(u32 *)(r1 + 0); r2 &= 8; r0 = 0; *(u64 *)(r10 - 16) = r0;"
+            + "*(u64 *)(r10 - 8) = r0; r3 = r10; r3 += -16; r3 += r2; r0 = *(u64 *)(r3 + 0); exit");
+        asm(c, "stack_var_offset_past_end", "socket", "r2 = *(u32 *)(r1 + 0); r2 &= 16; r3 = r10; r3 += -16;"
+            + "r3 += r2; r0 = 0; *(u64 *)(r3 + 0) = r0; exit");
+        asm(c, "stack_unaligned_spill", "socket", "r0 = 0; *(u64 *)(r10 - 12) = r0; exit");
+        asm(c, "stack_pointer_partial_fill", "socket", "*(u64 *)(r10 - 8) = r1; r0 = *(u32 *)(r10 - 8); exit");
+        asm(c, "stack_pointer_spill_fill", "socket", "*(u64 *)(r10 - 8) = r1; r1 = 0; r1 = *(u64 *)(r10 - 8);"
+            + "r0 = *(u32 *)(r1 + 0); exit");
+        asm(c, "uninit_stack_read", "socket", "r0 = *(u64 *)(r10 - 8); exit");
+        asm(c, "ptr_bitwise_and", "socket", "r0 = r10; r0 &= -8; r0 = 0; exit");
+        asm(c, "ptr_minus_ptr", "tc", "r2 = *(u32 *)(r1 + 76); r0 = r10; r0 -= r2; exit");
+        asm(c, "ctx_modified_load", "socket", "r1 += 4; r0 = *(u32 *)(r1 + 0); exit");
+        asm(c, "ctx_narrow_load", "socket", "r0 = *(u8 *)(r1 + 1); r0 = *(u16 *)(r1 + 2); exit");
+        asm(c, "ctx_wide_load", "socket", "r0 = *(u64 *)(r1 + 0); exit");
+        asm(c, "ctx_cb_write", "socket", "r2 = 1; *(u32 *)(r1 + 48) = r2; *(u32 *)(r1 + 64) = r2; r0 = 0; exit");
+        asm(c, "ctx_mark_write_socket", "socket", "r2 = 1; *(u32 *)(r1 + 8) = r2; r0 = 0; exit");
+        asm(c, "ctx_sk_null_check", "tc", "r1 = *(u64 *)(r1 + 168); if r1 == 0 goto 1f; r0 = *(u32 *)(r1 + 4);"
+            + "exit; 1: r0 = 0; exit");
+        asm(c, "ctx_sk_no_null_check", "tc", "r1 = *(u64 *)(r1 + 168); r0 = *(u32 *)(r1 + 4); exit");
+        asm(c, "div_by_zero_imm", "socket", "r0 = 1; r0 /= 0; exit");
+        asm(c, "div_by_reg_zero", "socket", "r0 = 1; r1 = 0; r0 /= r1; exit");
+        asm(c, "shift_too_far", "socket", "r0 = 1; r0 <<= 64; exit");
+        asm(c, "mov32_of_pointer", "socket", "w0 = w10; exit");
+        asm(c, "neg_of_pointer", "socket", "r0 = r10; r0 = -r0; exit");
+        asm(c, "add32_on_pointer", "socket", "r0 = r10; w0 += 1; r0 = 0; exit");
+        asm(c, "return_pointer_xdp", "xdp", "r0 = r10; exit");
+        asm(c, "return_pointer_cgroup", "cgroup_skb/ingress", "r0 = r10; exit");
+        asm(c, "cgroup_unknown_return", "cgroup_skb/ingress", "r0 = *(u32 *)(r1 + 0); exit");
+        asm(c, "cgroup_masked_return", "cgroup_skb/ingress", "r0 = *(u32 *)(r1 + 0); r0 &= 1; exit");
+        asm(c, "jmp32_bounds", "socket", "r0 = *(u32 *)(r1 + 0); if w0 > 7 goto 1f; r1 = r10; r1 += -8;"
+            + "r1 += r0; r2 = 0; *(u8 *)(r1 + 0) = r2; 1: r0 = 0; exit");
+        asm(c, "signed_bounds_missing", "socket", "r0 = *(u32 *)(r1 + 0); r0 <<= 32; r0 s>>= 32; if r0 s> 7 goto 1f;"
+            + "r1 = r10; r1 += -8; r1 += r0; r2 = 0; *(u8 *)(r1 + 0) = r2; 1: r0 = 0; exit");
+        asm(c, "signed_bounds_both", "socket", "r0 = *(u32 *)(r1 + 0); r0 <<= 32; r0 s>>= 32; if r0 s> 7 goto 1f;"
+            + "if r0 s< 0 goto 1f; r1 = r10; r1 += -8; r1 += r0; r2 = 0; *(u8 *)(r1 + 0) = r2; 1: r0 = 0; exit");
+        asm(c, "loop_down_counter", "socket", "r0 = 20; 1: r0 -= 1; if r0 s> 0 goto 1b; exit");
         return c.stream();
+    }
+
+    private static void asm(List<Case> cases, String name, String section, String body) {
+        String text = body.replace(";", "\\n");
+        cases.add(new Case(name, "SEC(\"" + section + "\") __attribute__((naked)) int prog(void) {\n"
+            + "    asm volatile(\"" + text + "\" ::: \"memory\");\n}\n"));
     }
 
     @TempDir
