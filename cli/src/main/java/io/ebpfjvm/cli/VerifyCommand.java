@@ -63,7 +63,7 @@ final class VerifyCommand implements Callable<Integer> {
         List<ProgramSpec> programs = select(o);
         PrintStream out = System.out;
         boolean anyRejected = false;
-        VerifierOptions options = VerifierOptions.defaults().withMaps(o.maps()).withLogLevel(logLevel);
+        VerifierOptions options = VerifierOptions.defaults().withObject(o).withLogLevel(logLevel);
         for (ProgramSpec p : programs) {
             String section = p.section().startsWith("?") ? p.section().substring(1) : p.section();
             ProgramType t = forced != null ? forced : ProgramType.fromSection(section);

@@ -526,9 +526,6 @@ final class CallChecks {
         if (index == Integer.MIN_VALUE) {
             return null;
         }
-        if (index <= -2) {
-            return null;
-        }
         return c.map(index);
     }
 

@@ -376,7 +376,11 @@ final class Checker {
         return ++idGen;
     }
 
+    /** The map with this index; {@code -2 - i} names the inner-map layout of map-in-map {@code i}. */
     MapSpec map(int index) {
+        if (index <= -2) {
+            return options.innerMaps().get(-2 - index);
+        }
         return index >= 0 && index < maps.size() ? maps.get(index) : null;
     }
 

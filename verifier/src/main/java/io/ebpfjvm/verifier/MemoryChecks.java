@@ -149,7 +149,9 @@ final class MemoryChecks {
                 int valueSize = map == null ? 0 : map.valueSize();
                 checkMapAccessType(regno, map, total, size, write);
                 checkMemRegion(regno, reg, total, size, valueSize, false);
-                c.recordAccess(new MemoryAccess(RegionKind.MAP_VALUE, reg.mapIndex(), -1, total + reg.var().smin(),
+                boolean known = reg.mapIndex() >= 0; // values of inner maps are not in the program's map set
+                c.recordAccess(new MemoryAccess(known ? RegionKind.MAP_VALUE : RegionKind.ANY, known ? reg.mapIndex() : -1, -1,
+                    total + reg.var().smin(),
                     total + reg.var().umax(), size));
                 if (!write && valueRegno >= 0) {
                     c.setReg(valueRegno, readOnlyValue(map, reg, total, size, signExtend));

@@ -25,15 +25,17 @@ import java.util.function.IntFunction;
  * @param logLevel        0, 1 or 2
  * @param complexityLimit most instructions processed before giving up (the kernel's 1,000,000)
  * @param lineInfo        source line of an instruction index, or null; may itself be null
+ * @param innerMaps       for maps of maps, the inner map layout by outer map index ({@link InnerMaps#of})
  */
 public record VerifierOptions(HelperRegistry helpers, List<MapSpec> maps, int logLevel, int complexityLimit,
-                              IntFunction<String> lineInfo) {
+                              IntFunction<String> lineInfo, java.util.Map<Integer, MapSpec> innerMaps) {
     /** The kernel's BPF_COMPLEXITY_LIMIT_INSNS. */
     public static final int KERNEL_COMPLEXITY_LIMIT = 1_000_000;
 
     public VerifierOptions {
         Objects.requireNonNull(helpers, "helpers");
         maps = List.copyOf(maps);
+        innerMaps = innerMaps == null ? java.util.Map.of() : java.util.Map.copyOf(innerMaps);
         if (logLevel < 0 || logLevel > 2) {
             throw new IllegalArgumentException("log level must be 0, 1 or 2, not " + logLevel);
         }
@@ -43,15 +45,15 @@ public record VerifierOptions(HelperRegistry helpers, List<MapSpec> maps, int lo
     }
 
     public static VerifierOptions defaults() {
-        return new VerifierOptions(HelperRegistry.empty(), List.of(), 0, KERNEL_COMPLEXITY_LIMIT, null);
+        return new VerifierOptions(HelperRegistry.empty(), List.of(), 0, KERNEL_COMPLEXITY_LIMIT, null, null);
     }
 
     public VerifierOptions withHelpers(HelperRegistry h) {
-        return new VerifierOptions(h, maps, logLevel, complexityLimit, lineInfo);
+        return new VerifierOptions(h, maps, logLevel, complexityLimit, lineInfo, innerMaps);
     }
 
     public VerifierOptions withMaps(List<MapSpec> m) {
-        return new VerifierOptions(helpers, m, logLevel, complexityLimit, lineInfo);
+        return new VerifierOptions(helpers, m, logLevel, complexityLimit, lineInfo, innerMaps);
     }
 
     /** The specs of a live map set, in its order. */
@@ -64,14 +66,19 @@ public record VerifierOptions(HelperRegistry helpers, List<MapSpec> maps, int lo
     }
 
     public VerifierOptions withLogLevel(int level) {
-        return new VerifierOptions(helpers, maps, level, complexityLimit, lineInfo);
+        return new VerifierOptions(helpers, maps, level, complexityLimit, lineInfo, innerMaps);
     }
 
     public VerifierOptions withComplexityLimit(int limit) {
-        return new VerifierOptions(helpers, maps, logLevel, limit, lineInfo);
+        return new VerifierOptions(helpers, maps, logLevel, limit, lineInfo, innerMaps);
+    }
+
+    /** Maps and inner-map layouts of a loaded object. */
+    public VerifierOptions withObject(io.ebpfjvm.core.loader.BpfObject object) {
+        return new VerifierOptions(helpers, object.maps(), logLevel, complexityLimit, lineInfo, InnerMaps.of(object));
     }
 
     public VerifierOptions withLineInfo(IntFunction<String> lines) {
-        return new VerifierOptions(helpers, maps, logLevel, complexityLimit, lines);
+        return new VerifierOptions(helpers, maps, logLevel, complexityLimit, lines, innerMaps);
     }
 }

@@ -76,7 +76,7 @@ class KernelCorpusTest {
                     throw new VerificationException(-1, "program type of section '" + section
                         + "' not supported by the verifier", "");
                 }
-                Verifier.verify(spec, type, null, VerifierOptions.defaults().withMaps(obj.maps()));
+                Verifier.verify(spec, type, null, VerifierOptions.defaults().withObject(obj));
                 accepted = true;
                 message = "";
             } catch (VerificationException e) {
