@@ -71,7 +71,8 @@ final class ProgramOptions {
         if (objectPath == null) {
             throw new EbpfException("no program: give OBJ (a clang-built .o) or --cbpf FILE");
         }
-        BpfObject object = ObjectLoader.load(Inputs.readBytes(objectPath, System.in), objectPath);
+        byte[] bytes = Inputs.readBytes(objectPath, System.in);
+        BpfObject object = ObjectLoader.load(bytes, objectPath);
         ProgramSpec spec = object.select(program, section);
         ProgramType t = type == null ? ProgramType.fromSection(spec.section()) : parseType(type);
         if (t == null) {
@@ -83,7 +84,8 @@ final class ProgramOptions {
                     + " cannot be verified; add --no-verify to run it unverified in the interpreter");
             }
             // a rejection is a VerificationException: one line, exit 1
-            io.ebpfjvm.verifier.Verifier.verify(spec, t, null, io.ebpfjvm.verifier.VerifierOptions.defaults().withObject(object));
+            io.ebpfjvm.verifier.Verifier.verify(spec, t, null, io.ebpfjvm.verifier.VerifierOptions.defaults().withObject(object)
+                .withGlobalFunctions(io.ebpfjvm.verifier.GlobalFunctions.of(bytes)));
         }
         MapSet maps = MapSet.create(object);
         fillMaps(maps, objectPath);

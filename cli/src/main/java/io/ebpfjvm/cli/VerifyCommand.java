@@ -59,11 +59,13 @@ final class VerifyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--log must be 0, 1 or 2, not " + logLevel);
         }
         ProgramType forced = type == null ? null : parseType(type);
-        BpfObject o = ObjectLoader.load(Inputs.readBytes(object, System.in), object);
+        byte[] bytes = Inputs.readBytes(object, System.in);
+        BpfObject o = ObjectLoader.load(bytes, object);
         List<ProgramSpec> programs = select(o);
         PrintStream out = System.out;
         boolean anyRejected = false;
-        VerifierOptions options = VerifierOptions.defaults().withObject(o).withLogLevel(logLevel);
+        VerifierOptions options = VerifierOptions.defaults().withObject(o)
+            .withGlobalFunctions(io.ebpfjvm.verifier.GlobalFunctions.of(bytes)).withLogLevel(logLevel);
         for (ProgramSpec p : programs) {
             String section = p.section().startsWith("?") ? p.section().substring(1) : p.section();
             ProgramType t = forced != null ? forced : ProgramType.fromSection(section);

@@ -66,8 +66,17 @@ final class CallChecks {
         int target = c.pc + 1 + insn.imm();
         FuncState caller = c.cur();
         FuncState callee = new FuncState(c.pc, c.state.curFrame() + 1, c.subprogOfPc[target]);
+        boolean global = c.globalSubprog[callee.subprog];
         for (int r = 1; r <= 5; r++) {
-            callee.regs[r] = caller.regs[r];
+            Reg arg = caller.regs[r];
+            // a global function is verified for any argument values of the argument's kind
+            if (global && arg.isScalar()) {
+                arg = Reg.unknown();
+            } else if (global && arg.isPointer() && arg.type() != RegType.CTX && !arg.nullable()) {
+                // the kernel types such an argument as memory that may be null
+                arg = arg.withNullable(true).withId(c.newId());
+            }
+            callee.regs[r] = arg;
         }
         for (int r = 0; r <= 5; r++) {
             caller.regs[r] = Reg.notInit();
@@ -91,6 +100,12 @@ final class CallChecks {
                 throw c.reject("cannot return stack pointer to the caller");
             }
             FuncState callee = c.state.frames.remove(c.state.frames.size() - 1);
+            if (c.globalSubprog[callee.subprog]) {
+                if (!r0.isScalar()) {
+                    throw c.reject("At subprogram exit the register R0 is not a scalar value (" + r0.typeName() + ")");
+                }
+                r0 = Reg.unknown(); // the caller only knows a global function returns a number
+            }
             c.cur().regs[0] = r0;
             c.pc = callee.callsite + 1;
             return false;

@@ -64,6 +64,8 @@ final class Checker {
     final RegType[] auxPtrType;
     final int[] subprogStackDepth;
     final int[] subprogOfPc;
+    /** Subprograms that are global functions: checked, like the kernel, without the caller's values. */
+    final boolean[] globalSubprog;
     private final boolean[] prunePoint;
     /** States stored at one prune point: those still being explored by hash, finished ones in a list. */
     private static final class PcStates {
@@ -108,12 +110,28 @@ final class Checker {
                 subprogOfPc[i] = s.index();
             }
         }
+        globalSubprog = new boolean[cfg.subprograms().size()];
+        for (var sp : cfg.subprograms()) {
+            if (sp.index() > 0) {
+                globalSubprog[sp.index()] = isGlobal(sp.start(), options);
+            }
+        }
         prunePoint = new boolean[n];
         markPrunePoints();
         alu = new AluChecks(this);
         memory = new MemoryChecks(this);
         branches = new BranchChecks(this);
         calls = new CallChecks(this);
+    }
+
+    /** Whether the subprogram at {@code start} is the body of one of the object's global functions. */
+    private boolean isGlobal(int start, VerifierOptions options) {
+        for (List<Instruction> body : options.globalFunctions()) {
+            if (GlobalFunctions.matches(slots, start, body)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void markPrunePoints() {

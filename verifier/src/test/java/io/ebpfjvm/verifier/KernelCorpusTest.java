@@ -76,7 +76,8 @@ class KernelCorpusTest {
                     throw new VerificationException(-1, "program type of section '" + section
                         + "' not supported by the verifier", "");
                 }
-                Verifier.verify(spec, type, null, VerifierOptions.defaults().withObject(obj));
+                Verifier.verify(spec, type, null, VerifierOptions.defaults().withObject(obj)
+                    .withGlobalFunctions(GlobalFunctions.of(Files.readAllBytes(corpus.resolve("obj").resolve(object)))));
                 accepted = true;
                 message = "";
             } catch (VerificationException e) {

@@ -30,7 +30,7 @@ class SampleObjectsTest {
         BpfObject o = load(object);
         assertFalse(o.programs().isEmpty());
         for (ProgramSpec p : o.programs()) {
-            VerifiedProgram v = Verifier.verify(p, null, null, VerifierOptions.defaults().withMaps(o.maps()));
+            VerifiedProgram v = Verifier.verify(p, null, null, VerifierOptions.defaults().withObject(o));
             assertTrue(v.processedInstructions() > 0, p.name());
             assertTrue(v.reachable(0), p.name());
         }
@@ -41,7 +41,7 @@ class SampleObjectsTest {
         // bpftool prog load isa_v4.o: "unreachable insn 36" (a gotol skips a slot on purpose).
         BpfObject o = load("isa_v4.o");
         VerificationException e = assertThrows(VerificationException.class,
-            () -> Verifier.verify(o.programs().get(0), null, null, VerifierOptions.defaults().withMaps(o.maps())));
+            () -> Verifier.verify(o.programs().get(0), null, null, VerifierOptions.defaults().withObject(o)));
         assertEquals(36, e.instructionIndex());
         assertTrue(e.log().strip().endsWith("unreachable insn 36"), e.log());
     }
@@ -50,7 +50,7 @@ class SampleObjectsTest {
     void xdpAclFactsDescribeItsPacketAndMapAccesses() throws Exception {
         BpfObject o = load("xdp_acl.o");
         ProgramSpec p = o.programs().get(0);
-        VerifiedProgram v = Verifier.verify(p, null, null, VerifierOptions.defaults().withMaps(o.maps()));
+        VerifiedProgram v = Verifier.verify(p, null, null, VerifierOptions.defaults().withObject(o));
         int packetLoads = 0;
         int helperCalls = 0;
         for (int pc = 0; pc < p.slots().size(); pc++) {
