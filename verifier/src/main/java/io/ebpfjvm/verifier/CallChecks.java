@@ -378,8 +378,7 @@ final class CallChecks {
         int regno = i + 1;
         Arg arg = args.get(i);
         Reg reg = c.readReg(regno);
-        if (reg.type().isPacket() && arg != Arg.ANYTHING && !PACKET_ACCESS.contains(spec.id())
-            && c.type != ProgramType.CGROUP_SKB) {
+        if (reg.type().isPacket() && arg != Arg.ANYTHING && !PACKET_ACCESS.contains(spec.id())) {
             throw c.reject("helper access to the packet is not allowed");
         }
         switch (arg) {
