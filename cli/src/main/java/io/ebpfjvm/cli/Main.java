@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code ebpf} command: assemble, disassemble and run eBPF programs, and answer the
+ * The {@code ebpf} command: assemble, disassemble, verify and run eBPF programs, and answer the
  * bpf_conformance plugin protocol. Exit codes: 0 success, 1 the program failed or was
  * rejected, 2 bad usage or unreadable input. Errors are one line on stderr.
  */
@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         RunCommand.class,
         PcapCommand.class,
         MapsCommand.class,
+        VerifyCommand.class,
         DemoCommand.class,
         CommandLine.HelpCommand.class,
     })

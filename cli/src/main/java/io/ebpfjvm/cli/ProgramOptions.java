@@ -51,7 +51,7 @@ final class ProgramOptions {
         description = "Execution engine: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     EngineOption engine;
 
-    @Option(names = "--no-verify", description = "Run without verification (the verifier is not part of this version yet: every run is unverified).")
+    @Option(names = "--no-verify", description = "Run without static verification (interpreter only; it still checks every access at run time).")
     boolean noVerify;
 
     /** A prepared program with its maps and the type it runs as. */
@@ -61,9 +61,6 @@ final class ProgramOptions {
     Prepared prepare(String objectPath) {
         if (engine == EngineOption.jit) {
             throw new EbpfException("--engine jit: the JIT is not available in this version yet; use --engine interp");
-        }
-        if (!noVerify) {
-            System.err.println("ebpf: note: running unverified (the verifier is not part of this version yet)");
         }
         if (cbpf != null) {
             if (objectPath != null) {
@@ -81,11 +78,21 @@ final class ProgramOptions {
         if (objectPath == null) {
             throw new EbpfException("no program: give OBJ (a clang-built .o) or --cbpf FILE");
         }
-        BpfObject object = ObjectLoader.load(Inputs.readBytes(objectPath, System.in), objectPath);
+        byte[] bytes = Inputs.readBytes(objectPath, System.in);
+        BpfObject object = ObjectLoader.load(bytes, objectPath);
         ProgramSpec spec = object.select(program, section);
         ProgramType t = type == null ? ProgramType.fromSection(spec.section()) : parseType(type);
         if (t == null) {
             throw new EbpfException(objectPath + ": section '" + spec.section() + "' names no program type; give --type");
+        }
+        if (!noVerify) {
+            if (!io.ebpfjvm.verifier.Verifier.supports(t)) {
+                throw new EbpfException("program type " + t.name().toLowerCase(Locale.ROOT)
+                    + " cannot be verified; add --no-verify to run it unverified in the interpreter");
+            }
+            // a rejection is a VerificationException: one line, exit 1
+            io.ebpfjvm.verifier.Verifier.verify(spec, t, null, io.ebpfjvm.verifier.VerifierOptions.defaults().withObject(object)
+                .withGlobalFunctions(io.ebpfjvm.verifier.GlobalFunctions.of(bytes)));
         }
         MapSet maps = MapSet.create(object);
         fillMaps(maps, objectPath);

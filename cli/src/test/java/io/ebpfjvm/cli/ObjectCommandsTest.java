@@ -80,7 +80,16 @@ class ObjectCommandsTest {
         assertEquals(0, Main.execute("run", obj.toString(), "--section", "xdp", "--packet", pkt.toString(),
             "--map", "rules:0a0000010a00000203e8003511000000=01000000"));
         assertTrue(out.toString().startsWith("Return value: 1, "), out.toString());
-        assertTrue(err.toString().contains("running unverified"), err.toString());
+        assertEquals("", err.toString(), "verified programs run without notes");
+    }
+
+    @Test
+    void runVerifiesFirstAndRejectsLikeTheKernel() throws Exception {
+        Path pkt = udpPacket();
+        // The kernel refuses isa_v4.o the same way (bpftool prog load: "unreachable insn 36").
+        assertEquals(1, Main.execute("run", object("isa_v4.o").toString(), "--packet", pkt.toString()));
+        assertTrue(err.toString().contains("unreachable insn 36"), err.toString());
+        assertTrue(out.toString().isEmpty(), out.toString());
     }
 
     @Test
