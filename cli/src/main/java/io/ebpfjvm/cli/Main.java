@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         PcapCommand.class,
         MapsCommand.class,
         DemoCommand.class,
+        DumpJitCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {

@@ -4,7 +4,6 @@ import io.ebpfjvm.core.cbpf.ClassicProgram;
 import io.ebpfjvm.core.cbpf.ClassicTranslator;
 import io.ebpfjvm.core.error.EbpfException;
 import io.ebpfjvm.core.exec.ExecutableProgram;
-import io.ebpfjvm.core.exec.ExecutionOptions;
 import io.ebpfjvm.core.exec.MapSet;
 import io.ebpfjvm.core.exec.ProgramType;
 import io.ebpfjvm.core.helper.KernelHelpers;
@@ -12,7 +11,6 @@ import io.ebpfjvm.core.loader.BpfObject;
 import io.ebpfjvm.core.loader.ObjectLoader;
 import io.ebpfjvm.core.loader.ProgramSpec;
 import io.ebpfjvm.core.map.BpfMap;
-import io.ebpfjvm.interp.Interpreter;
 import picocli.CommandLine.Option;
 
 import java.nio.charset.StandardCharsets;
@@ -40,7 +38,7 @@ final class ProgramOptions {
         description = "Fill a map before running (hex bytes as they lie in memory). Repeatable.")
     List<String> mapEntries = new ArrayList<>();
 
-    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "interp",
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "jit",
         description = "Execution engine: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     EngineOption engine;
 
@@ -52,9 +50,6 @@ final class ProgramOptions {
     }
 
     Prepared prepare(String objectPath) {
-        if (engine == EngineOption.jit) {
-            throw new EbpfException("--engine jit: the JIT is not available in this version yet; use --engine interp");
-        }
         if (!noVerify) {
             System.err.println("ebpf: note: running unverified (the verifier is not part of this version yet)");
         }
@@ -67,8 +62,7 @@ final class ProgramOptions {
             if (!mapEntries.isEmpty()) {
                 throw new EbpfException("--map: a classic BPF filter has no maps");
             }
-            var executable = Interpreter.compile(ClassicTranslator.translate(filter), ProgramType.RAW_MEMORY,
-                io.ebpfjvm.core.helper.HelperRegistry.empty(), ExecutionOptions.defaults());
+            var executable = Engines.rawMemory(ClassicTranslator.translate(filter), engine);
             return new Prepared(executable, MapSet.empty(), ProgramType.RAW_MEMORY, "cbpf");
         }
         if (objectPath == null) {
@@ -82,8 +76,8 @@ final class ProgramOptions {
         }
         MapSet maps = MapSet.create(object);
         fillMaps(maps, objectPath);
-        var executable = Interpreter.compile(spec, t, maps,
-            KernelHelpers.registry(line -> System.err.println("trace: " + line)), ExecutionOptions.defaults());
+        var executable = Engines.object(spec, t, maps,
+            KernelHelpers.registry(line -> System.err.println("trace: " + line)), engine);
         return new Prepared(executable, maps, t, spec.name());
     }
 
