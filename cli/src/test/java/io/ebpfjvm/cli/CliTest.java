@@ -127,7 +127,7 @@ class CliTest {
         String out = stdout();
         assertTrue(out.contains("LINENUMBER 0"), out);
         assertTrue(out.contains("LINENUMBER 1"), out);
-        assertTrue(out.contains("f0(Lio/ebpfjvm/jit/JitState;IJJJJJ)J"), out);
+        assertTrue(out.contains("private static f0(Lio/ebpfjvm/jit/JitState;"), out);
     }
 
     @Test

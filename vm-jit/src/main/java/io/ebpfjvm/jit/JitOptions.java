@@ -12,13 +12,14 @@ import java.util.function.Consumer;
  * @param strict            when true a program the JIT cannot translate is an error; when false it runs
  *                          in the interpreter after a one-line notice
  * @param notices           where the one-line fallback notice goes
- * @param methodBudget      estimated bytecode size above which a function is cut into regions; kept
- *                          well below HotSpot's 8000-byte limit for methods C2 compiles
+ * @param methodBudget      estimated bytecode size (a generous guess) above which a function is cut into
+ *                          regions; methods are measured afterwards and cut finer while any exceeds
+ *                          HotSpot's 8000-byte limit for methods C2 compiles
  */
 public record JitOptions(AccessFacts facts, Set<Integer> interpretedBlocks, boolean strict,
                          Consumer<String> notices, int methodBudget) {
     /** Default estimated size of one generated method. */
-    public static final int DEFAULT_METHOD_BUDGET = 6000;
+    public static final int DEFAULT_METHOD_BUDGET = 10_000;
 
     public JitOptions {
         facts = facts == null ? AccessFacts.none() : facts;

@@ -45,7 +45,7 @@ final class Translator {
     private static final String SEMANTICS = "io/ebpfjvm/core/isa/Semantics";
     private static final String SPACE = "io/ebpfjvm/core/memory/AddressSpace";
     private static final String HELPER = "io/ebpfjvm/core/helper/Helper";
-    private static final String FN_DESC = "(" + STATE_D + "IJJJJJ)J";
+    private static final String FN_DESC = "(" + STATE_D + "IJJJJJJJJJJ)J";
     private static final String REGION_DESC = "(" + STATE_D + "I[JI)I";
     private static final Handle CLASS_DATA_AT = new Handle(H_INVOKESTATIC, "java/lang/invoke/MethodHandles", "classDataAt",
         "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;I)Ljava/lang/Object;", false);
@@ -195,8 +195,8 @@ final class Translator {
         String name = functionName(f.start());
         MethodVisitor mv = cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name, FN_DESC, null, null);
         mv.visitCode();
-        int regs = 12;
-        int pcSlot = 13;
+        int regs = 22;
+        int pcSlot = 23;
         mv.visitVarInsn(ALOAD, 0);
         mv.visitFieldInsn(GETFIELD, STATE, "frameRegs", "[[J");
         mv.visitVarInsn(ILOAD, 1);
@@ -205,11 +205,7 @@ final class Translator {
         for (int r = 0; r <= 9; r++) {
             mv.visitVarInsn(ALOAD, regs);
             push(mv, r);
-            if (r >= 1 && r <= 5) {
-                mv.visitVarInsn(LLOAD, 2 * r);
-            } else {
-                mv.visitInsn(LCONST_0);
-            }
+            mv.visitVarInsn(LLOAD, 2 + 2 * r);
             mv.visitInsn(LASTORE);
         }
         push(mv, f.start());
@@ -282,11 +278,12 @@ final class Translator {
         mv.visitCode();
         mv.visitVarInsn(ALOAD, 1);
         mv.visitInsn(ICONST_0);
+        mv.visitInsn(LCONST_0);
         mv.visitVarInsn(LLOAD, 2);
         mv.visitVarInsn(LLOAD, 4);
-        mv.visitInsn(LCONST_0);
-        mv.visitInsn(LCONST_0);
-        mv.visitInsn(LCONST_0);
+        for (int r = 3; r <= 9; r++) {
+            mv.visitInsn(LCONST_0);
+        }
         mv.visitMethodInsn(INVOKESTATIC, CLASS, functionName(0), FN_DESC, false);
         mv.visitInsn(LRETURN);
         mv.visitMaxs(0, 0);
@@ -308,11 +305,12 @@ final class Translator {
             mv.visitLabel(labels[i]);
             mv.visitVarInsn(ALOAD, 1);
             mv.visitVarInsn(ILOAD, 3);
+            mv.visitInsn(LCONST_0);
             mv.visitVarInsn(LLOAD, 4);
             mv.visitVarInsn(LLOAD, 6);
-            mv.visitInsn(LCONST_0);
-            mv.visitInsn(LCONST_0);
-            mv.visitInsn(LCONST_0);
+            for (int r = 3; r <= 9; r++) {
+                mv.visitInsn(LCONST_0);
+            }
             mv.visitMethodInsn(INVOKESTATIC, CLASS, functionName(keys[i]), FN_DESC, false);
             mv.visitInsn(LRETURN);
         }
@@ -387,12 +385,8 @@ final class Translator {
                 regsSlot = 2;
                 next = 24;
             } else {
-                for (int r = 1; r <= 5; r++) {
-                    reg[r] = 2 * r;
-                }
-                reg[0] = 12;
-                for (int r = 6; r <= 9; r++) {
-                    reg[r] = 14 + 2 * (r - 6);
+                for (int r = 0; r <= 9; r++) {
+                    reg[r] = 2 + 2 * r;
                 }
                 next = 22;
                 regsSlot = -1;
@@ -517,12 +511,6 @@ final class Translator {
                     mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "fail", "(ILjava/lang/String;)Lio/ebpfjvm/core/error/EbpfRuntimeException;", false);
                     mv.visitInsn(ATHROW);
                 });
-            } else {
-                // The JVM verifier wants every local assigned before merge points.
-                for (int r : new int[] {0, 6, 7, 8, 9}) {
-                    mv.visitInsn(LCONST_0);
-                    mv.visitVarInsn(LSTORE, reg[r]);
-                }
             }
         }
 
@@ -1004,7 +992,8 @@ final class Translator {
             mv.visitVarInsn(ILOAD, 1);
             mv.visitInsn(ICONST_1);
             mv.visitInsn(IADD);
-            for (int r = 1; r <= 5; r++) {
+            // The callee starts from the caller's registers, as in the interpreter (a verified callee reads only r1-r5).
+            for (int r = 0; r <= 9; r++) {
                 load(r);
             }
             mv.visitMethodInsn(INVOKESTATIC, CLASS, functionName(target), FN_DESC, false);
