@@ -113,6 +113,7 @@ final class Translator {
         }
         emitEnter();
         emitCallback();
+        emitStaticInit();
         cw.visitEnd();
         byte[] bytes = cw.toByteArray();
         Map<String, Integer> sizes = new LinkedHashMap<>();
@@ -184,8 +185,27 @@ final class Translator {
         });
     }
 
-    private static ConstantDynamic condy(int index, String descriptor) {
-        return new ConstantDynamic("_", descriptor, CLASS_DATA_AT, index);
+    /** Every constant-dynamic the code loads, resolved once in {@code <clinit>}. */
+    private final Map<Integer, ConstantDynamic> condys = new java.util.TreeMap<>();
+
+    private ConstantDynamic condy(int index, String descriptor) {
+        return condys.computeIfAbsent(index, i -> new ConstantDynamic("_", descriptor, CLASS_DATA_AT, i));
+    }
+
+    /**
+     * Resolves every class-data constant at initialisation: C1 and C2 refuse to compile a method
+     * holding a constant-dynamic not yet resolved (as in a fault path that never ran).
+     */
+    private void emitStaticInit() {
+        MethodVisitor mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        mv.visitCode();
+        for (ConstantDynamic c : condys.values()) {
+            mv.visitLdcInsn(c);
+            mv.visitInsn(POP);
+        }
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
     }
 
     // ---- dispatcher and entry points ------------------------------------------------------
