@@ -17,7 +17,8 @@ public final class JitLink {
     final MapSet maps;
     final ProgramTable programs;
     final io.ebpfjvm.core.helper.HelperRegistry helpers;
-    JitEntry entry;
+    /** Set once the hidden class exists; volatile so a bpf_loop on any thread sees it. */
+    volatile JitEntry entry;
 
     JitLink(Program program, long stepLimit, MapSet maps, ProgramTable programs, io.ebpfjvm.core.helper.HelperRegistry helpers) {
         this.helpers = helpers;
