@@ -103,7 +103,15 @@ public final class Jit {
     static JitProgram compileOrThrow(Program program, ProgramType type, MapSet maps, HelperRegistry helpers,
                                      ExecutionOptions options, JitOptions jitOptions) {
         JitLink link = new JitLink(program, options.stepLimit(), maps, options.programs(), helpers);
-        Translator.Result code = translate(program, type, maps, helpers, options, jitOptions, link);
+        Translator.Result code;
+        try {
+            code = translate(program, type, maps, helpers, options, jitOptions, link);
+        } catch (JitUnsupportedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A translator bug must not stop the program from running: report it and fall back.
+            throw new JitUnsupportedException("internal JIT error: " + e, e);
+        }
         JitEntry entry = define(code);
         link.entry = entry;
         return new JitProgram(entry, type, maps, options.stepLimit(), code);
