@@ -122,6 +122,13 @@ class CliTest {
     }
 
     @Test
+    void dumpJitWritesTheClassFile(@TempDir Path tmp) throws Exception {
+        assertEquals(0, run("b7000000070000009500000000000000", "dump-jit", "-", "--class-dir", tmp.toString()));
+        byte[] written = Files.readAllBytes(tmp.resolve("program.class"));
+        assertEquals(0xcafebabe, java.nio.ByteBuffer.wrap(written).getInt());
+    }
+
+    @Test
     void dumpJitLabelsInstructions() {
         assertEquals(0, run("b7000000070000009500000000000000", "dump-jit", "-"));
         String out = stdout();

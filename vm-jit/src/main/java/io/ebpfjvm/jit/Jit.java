@@ -137,7 +137,7 @@ public final class Jit {
         }
     }
 
-    private static JitEntry define(Translator.Result code) {
+    static JitEntry define(Translator.Result code) {
         Class<?> hidden;
         try {
             // initialize = true: a VerifyError surfaces here, not in the first run.

@@ -23,9 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Interpreter vs JIT on 10,000 generated programs per run (loops, calls, bpf_loop, atomics,
- * helpers, map values, packet loads, faults): the JIT without facts, with the facts of the
- * in-bounds accesses (direct array paths), and cut into small regions with some blocks forced
- * through the block interpreter must all give the interpreter's r0 or fault, memory and maps.
+ * helpers, map values, packet loads, faults): the JIT, with or without the facts of the
+ * in-bounds accesses (direct array paths), whole or cut into small regions, with or without
+ * blocks forced through the block interpreter, must give the interpreter's r0 or fault,
+ * memory and maps.
  */
 class GeneratedDifferentialProperties {
     private static final AtomicInteger FAULTS = new AtomicInteger();
@@ -40,25 +41,34 @@ class GeneratedDifferentialProperties {
         r.nextBytes(memory);
 
         Run expected = run(g, memory, null);
-        Set<Integer> interpreted = new HashSet<>();
-        for (ControlFlow.Block b : new ControlFlow(g.program()).blocks) {
-            if (r.nextInt(4) == 0) {
-                interpreted.add(b.start());
+        // One JIT configuration per program keeps 10,000 programs within CI time; each is drawn
+        // often enough: facts (direct array paths) half the time, small regions and
+        // interpreted blocks a quarter of the time each.
+        JitOptions options = JitOptions.defaults().withStrict(true);
+        String variant = "plain";
+        if (r.nextBoolean()) {
+            options = options.withFacts(g.accessFacts());
+            variant = "facts";
+        }
+        if (r.nextInt(4) == 0) {
+            options = options.withMethodBudget(200 + r.nextInt(800));
+            variant += ", regions of " + options.methodBudget();
+        }
+        if (r.nextInt(4) == 0) {
+            Set<Integer> interpreted = new HashSet<>();
+            for (ControlFlow.Block b : new ControlFlow(g.program()).blocks) {
+                if (r.nextInt(3) == 0) {
+                    interpreted.add(b.start());
+                }
             }
+            options = options.withInterpretedBlocks(interpreted);
+            variant += ", interpreted blocks " + interpreted;
         }
-        JitOptions[] variants = {
-            JitOptions.defaults(),
-            JitOptions.defaults().withFacts(g.accessFacts()),
-            JitOptions.defaults().withFacts(g.accessFacts()).withMethodBudget(200 + r.nextInt(800))
-                .withInterpretedBlocks(interpreted),
-        };
-        for (JitOptions v : variants) {
-            Run actual = run(g, memory, v.withStrict(true));
-            String where = "seed " + seed + " with " + (v.facts() == null ? "no facts" : "options " + v.methodBudget());
-            assertEquals(expected.outcome, actual.outcome, where);
-            assertEquals(expected.memory, actual.memory, where + ": memory");
-            assertEquals(expected.maps, actual.maps, where + ": maps");
-        }
+        Run actual = run(g, memory, options);
+        String where = "seed " + seed + " (" + variant + ")";
+        assertEquals(expected.outcome, actual.outcome, where);
+        assertEquals(expected.memory, actual.memory, where + ": memory");
+        assertEquals(expected.maps, actual.maps, where + ": maps");
         (expected.outcome.startsWith("fault") ? FAULTS : STOPPED_OR_RETURNED).incrementAndGet();
         DISTINCT.add(expected.outcome);
     }
