@@ -166,7 +166,8 @@ final class Translator {
             size += switch (insn.cls()) {
                 case BPF_ALU, BPF_ALU64 -> 16;
                 case BPF_JMP, BPF_JMP32 -> insn.op() == BPF_CALL ? 80 : insn.isExit() ? 4 : 110;
-                case BPF_LDX, BPF_ST, BPF_STX -> 45;
+                case BPF_LDX -> 85;
+                case BPF_ST, BPF_STX -> 45;
                 default -> insn.isLddw() ? 12 : 60;
             };
             if (insn.isLddw()) {
@@ -390,6 +391,8 @@ final class Translator {
         private final int pkt;
         private final int pbase;
         private final int ctx;
+        private final int plen;
+        private final int tmp;
         private final int regsSlot;
 
         MethodGen(ControlFlow.Function function, List<ControlFlow.Block> blocks, int region) {
@@ -420,6 +423,9 @@ final class Translator {
             pkt = next + 7;
             pbase = next + 8;
             ctx = next + 9;
+            // ctx + 1 holds the register file of an interpreted block in whole-function methods.
+            plen = next + 11;
+            tmp = next + 12;
             for (ControlFlow.Block b : blocks) {
                 blockLabels.put(b.start(), new Label());
             }
@@ -509,6 +515,9 @@ final class Translator {
             mv.visitFieldInsn(GETFIELD, STATE, "packetBase", "I");
             mv.visitVarInsn(ISTORE, pbase);
             loadField("context", "[B", ctx);
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, STATE, "packetLength", "I");
+            mv.visitVarInsn(ISTORE, plen);
             if (split) {
                 reload(regsSlot);
                 // Enter at the block the dispatcher names.
@@ -1083,6 +1092,11 @@ final class Translator {
                     mv.visitInsn(LADD);
                 }
             } else if (a == Access.TAGGED) {
+                Label done = null;
+                if (insn.src() != R10) {
+                    done = new Label();
+                    packetFastPath(insn.src(), insn.offset(), size, signedLoad, done);
+                }
                 if (layout != null) {
                     mv.visitVarInsn(ALOAD, 0);
                     address(insn.src(), insn.offset());
@@ -1105,6 +1119,9 @@ final class Translator {
                         mv.visitInsn(I2S);
                     }
                     mv.visitInsn(I2L);
+                }
+                if (done != null) {
+                    mv.visitLabel(done);
                 }
             } else {
                 guarded(pc, () -> {
@@ -1173,6 +1190,41 @@ final class Translator {
             } else {
                 mv.visitInsn(POP2);
             }
+        }
+
+        /**
+         * Without a fact, a load through a register tests the tag inline: a pointer into the
+         * packet whose bytes lie inside it is read straight from the array (the same check
+         * the address space makes), anything else falls through to the checked path below.
+         * Leaves the value on the stack and jumps to {@code done} when it applies.
+         */
+        private void packetFastPath(int base, int offset, int size, boolean signed, Label done) {
+            Label slow = new Label();
+            address(base, offset);
+            mv.visitVarInsn(LSTORE, tmp);
+            mv.visitVarInsn(LLOAD, tmp);
+            push(mv, 32);
+            mv.visitInsn(LUSHR);
+            push(mv, (long) Regions.PACKET);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFNE, slow);
+            mv.visitVarInsn(LLOAD, tmp);
+            mv.visitLdcInsn(0xffffffffL);
+            mv.visitInsn(LAND);
+            push(mv, (long) size);
+            mv.visitInsn(LADD);
+            mv.visitVarInsn(ILOAD, plen);
+            mv.visitInsn(I2L);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGT, slow);
+            mv.visitVarInsn(ALOAD, pkt);
+            mv.visitVarInsn(ILOAD, pbase);
+            mv.visitVarInsn(LLOAD, tmp);
+            mv.visitInsn(L2I);
+            mv.visitInsn(IADD);
+            mv.visitMethodInsn(INVOKESTATIC, DIRECT, (signed && size < 8 ? "s" : "u") + size * 8, "([BI)J", false);
+            mv.visitJumpInsn(GOTO, done);
+            mv.visitLabel(slow);
         }
 
         private void address(int base, int offset) {
