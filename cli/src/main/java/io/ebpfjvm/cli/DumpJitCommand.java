@@ -69,8 +69,9 @@ final class DumpJitCommand implements Callable<Integer> {
             name = "program";
         }
         System.out.print(JitDump.text(generated.bytes()));
-        System.out.printf("// %s: %d methods, largest %d bytes of bytecode (HotSpot compiles up to 8000)%n",
-            name, generated.methodSizes().size(), generated.largestMethod());
+        int methods = generated.methodSizes().size();
+        System.out.printf("// %s: %d method%s, largest %d bytes of bytecode (HotSpot compiles up to 8000)%n",
+            name, methods, methods == 1 ? "" : "s", generated.largestMethod());
         if (classDir != null) {
             Files.createDirectories(classDir);
             Path file = classDir.resolve(name + ".class");

@@ -155,6 +155,48 @@ class SampleDifferentialTest {
         System.out.println("interpreter vs JIT on " + name + ": " + runs + " runs agree");
     }
 
+    /** Four threads share one compiled program and its maps; every verdict is the interpreter's. */
+    @org.junit.jupiter.api.Test
+    void threadsShareACompiledProgram() throws Exception {
+        BpfObject object;
+        try (InputStream in = Files.newInputStream(SAMPLES.resolve("lpm_blocklist.o"))) {
+            object = ObjectLoader.load(in.readAllBytes(), "lpm_blocklist.o");
+        }
+        Loaded interp = load(object, false);
+        Loaded jit = load(object, true);
+        ExecutableProgram reference = interp.programs().get("xdp_blocklist");
+        ExecutableProgram shared = jit.programs().get("xdp_blocklist");
+        List<byte[]> packets = new ArrayList<>();
+        List<Long> expected = new ArrayList<>();
+        Random r = new Random(9);
+        for (int i = 0; i < 600; i++) {
+            byte[] p = packet(r, i);
+            packets.add(p);
+            expected.add(reference.run(p.clone()));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int offset = t;
+            results.add(pool.submit(() -> {
+                int agree = 0;
+                for (int round = 0; round < 20; round++) {
+                    for (int i = offset; i < packets.size(); i += 4) {
+                        agree += shared.run(packets.get(i).clone()) == expected.get(i) ? 1 : 0;
+                    }
+                }
+                return agree;
+            }));
+        }
+        int agree = 0;
+        for (var f : results) {
+            agree += f.get();
+        }
+        pool.shutdown();
+        assertEquals(20 * packets.size(), agree);
+        assertTrue(new java.util.HashSet<>(expected).size() > 1, "verdicts " + new java.util.HashSet<>(expected));
+    }
+
     /** Ethernet frames of many shapes: IPv4 TCP/UDP/ICMP in 10/8, IPv6, VLAN, truncated, random. */
     static byte[] packet(Random r, int i) {
         int kind = i % 6;
