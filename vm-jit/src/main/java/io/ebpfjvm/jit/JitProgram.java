@@ -117,6 +117,7 @@ final class JitProgram implements ExecutableProgram {
     private static void mapPacket(JitState s, byte[] array, int offset, int length, boolean writable) {
         s.memory.map(Regions.PACKET, array, offset, length, writable);
         s.packet = array;
+        s.packetForStores = writable ? array : JitState.EMPTY;
         s.packetBase = offset;
         s.packetLength = length;
     }
@@ -135,6 +136,7 @@ final class JitProgram implements ExecutableProgram {
         s.memory.unmap(Regions.PACKET);
         s.memory.unmap(Regions.CONTEXT);
         s.packet = JitState.EMPTY;
+        s.packetForStores = JitState.EMPTY;
     }
 
     private long execute(JitState s, long r1, long r2) {

@@ -24,6 +24,8 @@ public final class JitState implements HelperContext {
     public final byte[] context = new byte[256];
     /** The array holding the current packet, its window start and length. */
     public byte[] packet = EMPTY;
+    /** The packet array for direct stores: empty when the packet is read-only, so a store faults. */
+    public byte[] packetForStores = EMPTY;
     public int packetBase;
     public int packetLength;
     /** Register files r0..r10 per call frame, for functions split into regions and for block fallback. */

@@ -393,6 +393,7 @@ final class Translator {
         private final int ctx;
         private final int plen;
         private final int tmp;
+        private final int pktw;
         private final int regsSlot;
 
         MethodGen(ControlFlow.Function function, List<ControlFlow.Block> blocks, int region) {
@@ -426,6 +427,7 @@ final class Translator {
             // ctx + 1 holds the register file of an interpreted block in whole-function methods.
             plen = next + 11;
             tmp = next + 12;
+            pktw = next + 14;
             for (ControlFlow.Block b : blocks) {
                 blockLabels.put(b.start(), new Label());
             }
@@ -518,6 +520,7 @@ final class Translator {
             mv.visitVarInsn(ALOAD, 0);
             mv.visitFieldInsn(GETFIELD, STATE, "packetLength", "I");
             mv.visitVarInsn(ISTORE, plen);
+            loadField("packetForStores", "[B", pktw);
             if (split) {
                 reload(regsSlot);
                 // Enter at the block the dispatcher names.
@@ -1167,7 +1170,7 @@ final class Translator {
                 return;
             }
             guarded(pc, () -> {
-                arrayAndIndex(a, insn.dst(), insn.offset(), pc);
+                arrayAndIndex(a == Access.PACKET ? Access.PACKET_STORE : a, insn.dst(), insn.offset(), pc);
                 value.run();
                 mv.visitMethodInsn(INVOKESTATIC, DIRECT, "st" + size * 8, "([BIJ)V", false);
             });
@@ -1265,8 +1268,8 @@ final class Translator {
                     address(base, offset);
                     mv.visitMethodInsn(INVOKESTATIC, DIRECT, "stackIndex", "(J)I", false);
                 }
-                case PACKET -> {
-                    mv.visitVarInsn(ALOAD, pkt);
+                case PACKET, PACKET_STORE -> {
+                    mv.visitVarInsn(ALOAD, a == Access.PACKET ? pkt : pktw);
                     mv.visitVarInsn(ILOAD, pbase);
                     address(base, offset);
                     mv.visitInsn(L2I);
@@ -1382,5 +1385,5 @@ final class Translator {
         return out;
     }
 
-    private enum Access { TAGGED, STACK_R10, STACK, PACKET, MAP_VALUE, CONTEXT, CTX_DATA, CTX_DATA_END }
+    private enum Access { TAGGED, STACK_R10, STACK, PACKET, PACKET_STORE, MAP_VALUE, CONTEXT, CTX_DATA, CTX_DATA_END }
 }

@@ -168,6 +168,25 @@ class JitBehaviourTest {
     }
 
     @Test
+    void provenPacketStoresStillFaultOnAReadOnlyBuffer() {
+        Program p = stackAndPacket();
+        ExecutableProgram prog = jit(p, ProgramType.RAW_MEMORY, JitOptions.defaults().withStrict(true)
+            .withFacts(STACK_AND_PACKET_FACTS::get));
+        byte[] bytes = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        java.nio.ByteBuffer readOnly = java.nio.ByteBuffer.wrap(bytes.clone()).asReadOnlyBuffer();
+        EbpfRuntimeException e = assertThrows(EbpfRuntimeException.class, () -> prog.run(readOnly));
+        assertEquals(6, e.instructionIndex());
+        assertThrows(EbpfRuntimeException.class, () -> interp(p, ProgramType.RAW_MEMORY).run(readOnly));
+        byte[] after = new byte[bytes.length];
+        readOnly.get(0, after);
+        assertArrayEquals(bytes, after);
+        // The same program over a writable buffer stores.
+        java.nio.ByteBuffer writable = java.nio.ByteBuffer.wrap(bytes.clone());
+        assertEquals(interp(p, ProgramType.RAW_MEMORY).run(bytes.clone()), prog.run(writable));
+        assertEquals(0x77, writable.get(6));
+    }
+
+    @Test
     void aWrongFactIsStoppedByTheArrayBoundsCheckAndNamesTheInstruction() {
         Program p = stackAndPacket();
         // The packet is 4 bytes: the "proven" 8-byte load at insn 2 runs off the array.
