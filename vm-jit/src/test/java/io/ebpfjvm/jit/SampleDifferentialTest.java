@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * VLAN-tagged, truncated, random); return value or fault, packet bytes afterwards and every
  * map's contents must agree after each packet.
  */
-class SampleDifferentialTest {
+public class SampleDifferentialTest {
     private static final Path SAMPLES = Path.of("../vm-core/src/test/resources/bpf");
 
     @TestFactory
@@ -198,7 +198,7 @@ class SampleDifferentialTest {
     }
 
     /** Ethernet frames of many shapes: IPv4 TCP/UDP/ICMP in 10/8, IPv6, VLAN, truncated, random. */
-    static byte[] packet(Random r, int i) {
+    public static byte[] packet(Random r, int i) {
         int kind = i % 6;
         if (kind == 5) {
             byte[] p = new byte[r.nextInt(80)];
