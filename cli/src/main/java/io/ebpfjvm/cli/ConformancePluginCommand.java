@@ -25,7 +25,7 @@ final class ConformancePluginCommand implements Callable<Integer> {
         description = "Input memory: each byte as two hex digits, optionally separated by spaces.")
     String memory;
 
-    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "interp",
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "jit",
         description = "Execution engine: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     EngineOption engine;
 

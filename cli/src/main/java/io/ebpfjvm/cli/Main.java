@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         MapsCommand.class,
         VerifyCommand.class,
         DemoCommand.class,
+        DumpJitCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {

@@ -4,7 +4,6 @@ import io.ebpfjvm.core.cbpf.ClassicProgram;
 import io.ebpfjvm.core.cbpf.ClassicTranslator;
 import io.ebpfjvm.core.error.EbpfException;
 import io.ebpfjvm.core.exec.ExecutableProgram;
-import io.ebpfjvm.core.exec.ExecutionOptions;
 import io.ebpfjvm.core.exec.MapSet;
 import io.ebpfjvm.core.exec.ProgramType;
 import io.ebpfjvm.core.helper.KernelHelpers;
@@ -13,7 +12,6 @@ import io.ebpfjvm.core.loader.BpfObject;
 import io.ebpfjvm.core.loader.ObjectLoader;
 import io.ebpfjvm.core.loader.ProgramSpec;
 import io.ebpfjvm.core.map.BpfMap;
-import io.ebpfjvm.interp.Interpreter;
 import picocli.CommandLine.Option;
 
 import java.nio.charset.StandardCharsets;
@@ -47,8 +45,8 @@ final class ProgramOptions {
             "bpf_probe_read_kernel/user read. Repeatable."})
     List<String> memoryImages = new ArrayList<>();
 
-    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "interp",
-        description = "Execution engine: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--engine", paramLabel = "ENGINE",
+        description = "Execution engine: ${COMPLETION-CANDIDATES} (default: jit; interp with --no-verify).")
     EngineOption engine;
 
     @Option(names = "--no-verify", description = "Run without static verification (interpreter only; it still checks every access at run time).")
@@ -59,8 +57,12 @@ final class ProgramOptions {
     }
 
     Prepared prepare(String objectPath) {
-        if (engine == EngineOption.jit) {
-            throw new EbpfException("--engine jit: the JIT is not available in this version yet; use --engine interp");
+        // Unverified programs run in the interpreter only: the JIT relies on the verifier's facts.
+        if (noVerify && engine == EngineOption.jit) {
+            throw new EbpfException("--no-verify runs in the interpreter only; drop --engine jit");
+        }
+        if (engine == null) {
+            engine = noVerify ? EngineOption.interp : EngineOption.jit;
         }
         if (cbpf != null) {
             if (objectPath != null) {
@@ -71,8 +73,7 @@ final class ProgramOptions {
             if (!mapEntries.isEmpty()) {
                 throw new EbpfException("--map: a classic BPF filter has no maps");
             }
-            var executable = Interpreter.compile(ClassicTranslator.translate(filter), ProgramType.RAW_MEMORY,
-                io.ebpfjvm.core.helper.HelperRegistry.empty(), ExecutionOptions.defaults());
+            var executable = Engines.rawMemory(ClassicTranslator.translate(filter), engine);
             return new Prepared(executable, MapSet.empty(), ProgramType.RAW_MEMORY, "cbpf");
         }
         if (objectPath == null) {
@@ -85,19 +86,20 @@ final class ProgramOptions {
         if (t == null) {
             throw new EbpfException(objectPath + ": section '" + spec.section() + "' names no program type; give --type");
         }
+        io.ebpfjvm.verifier.VerifiedProgram verified = null;
         if (!noVerify) {
             if (!io.ebpfjvm.verifier.Verifier.supports(t)) {
                 throw new EbpfException("program type " + t.name().toLowerCase(Locale.ROOT)
                     + " cannot be verified; add --no-verify to run it unverified in the interpreter");
             }
             // a rejection is a VerificationException: one line, exit 1
-            io.ebpfjvm.verifier.Verifier.verify(spec, t, null, io.ebpfjvm.verifier.VerifierOptions.defaults().withObject(object)
+            verified = io.ebpfjvm.verifier.Verifier.verify(spec, t, null, io.ebpfjvm.verifier.VerifierOptions.defaults().withObject(object)
                 .withGlobalFunctions(io.ebpfjvm.verifier.GlobalFunctions.of(bytes)));
         }
         MapSet maps = MapSet.create(object);
         fillMaps(maps, objectPath);
-        var executable = Interpreter.compile(spec, t, maps,
-            KernelHelpers.registry(line -> System.err.println("trace: " + line), memoryImage()), ExecutionOptions.defaults());
+        var executable = Engines.object(spec, t, maps,
+            KernelHelpers.registry(line -> System.err.println("trace: " + line), memoryImage()), engine, verified);
         return new Prepared(executable, maps, t, spec.name());
     }
 

@@ -108,9 +108,33 @@ class CliTest {
     }
 
     @Test
-    void jitIsNotAvailableYet() {
-        assertEquals(2, run("9500000000000000", "conformance-plugin", "--engine", "jit"));
-        assertOneLineError("ebpf conformance-plugin: --engine jit: the JIT is not available");
+    void bothEnginesAnswerThePluginProtocol() {
+        // r0 = 7; r0 /= 2 (unsigned); exit
+        assertEquals(0, run("b70000000700000037000000020000009500000000000000", "conformance-plugin", "--engine", "jit"));
+        assertEquals(0, run("b70000000700000037000000020000009500000000000000", "conformance-plugin", "--engine", "interp"));
+        assertEquals("0x3\n0x3", stdout().trim().replace("\r", ""));
+    }
+
+    @Test
+    void jitFaultsNameTheInstruction() {
+        assertEquals(1, run("61100000000000009500000000000000", "conformance-plugin", "--engine", "jit"));
+        assertOneLineError("ebpf conformance-plugin: insn 0: invalid read of 4 bytes");
+    }
+
+    @Test
+    void dumpJitWritesTheClassFile(@TempDir Path tmp) throws Exception {
+        assertEquals(0, run("b7000000070000009500000000000000", "dump-jit", "-", "--class-dir", tmp.toString()));
+        byte[] written = Files.readAllBytes(tmp.resolve("program.class"));
+        assertEquals(0xcafebabe, java.nio.ByteBuffer.wrap(written).getInt());
+    }
+
+    @Test
+    void dumpJitLabelsInstructions() {
+        assertEquals(0, run("b7000000070000009500000000000000", "dump-jit", "-"));
+        String out = stdout();
+        assertTrue(out.contains("LINENUMBER 0"), out);
+        assertTrue(out.contains("LINENUMBER 1"), out);
+        assertTrue(out.contains("private static f0(Lio/ebpfjvm/jit/JitState;"), out);
     }
 
     @Test

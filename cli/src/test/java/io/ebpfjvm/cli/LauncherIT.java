@@ -51,6 +51,15 @@ class LauncherIT {
 
     @Test
     void everyConformanceCaseThroughThePluginProtocol() throws Exception {
+        everyCaseThrough("interp");
+    }
+
+    @Test
+    void everyConformanceCaseThroughTheJit() throws Exception {
+        everyCaseThrough("jit");
+    }
+
+    private void everyCaseThrough(String engine) throws Exception {
         List<ConformanceCase> cases = ConformanceCase.loadAssembledTsv();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         List<Future<String>> verdicts = new ArrayList<>();
@@ -58,8 +67,8 @@ class LauncherIT {
             verdicts.add(pool.submit(() -> {
                 byte[] stdin = (HexFormat.of().formatHex(c.raw()) + "\n").getBytes(StandardCharsets.US_ASCII);
                 Result r = c.memory() == null
-                    ? ebpf(stdin, "conformance-plugin", "--engine", "interp")
-                    : ebpf(stdin, "conformance-plugin", runnerMemory(c.memory()), "--engine", "interp");
+                    ? ebpf(stdin, "conformance-plugin", "--engine", engine)
+                    : ebpf(stdin, "conformance-plugin", runnerMemory(c.memory()), "--engine", engine);
                 if (r.exit() != 0) {
                     return c.name() + ": exit " + r.exit() + " " + r.err().trim();
                 }
@@ -76,7 +85,7 @@ class LauncherIT {
             }
         }
         pool.shutdown();
-        System.out.println("conformance through ./ebpf conformance-plugin: " + (cases.size() - failures.size())
+        System.out.println("conformance through ./ebpf conformance-plugin --engine " + engine + ": " + (cases.size() - failures.size())
             + "/" + cases.size() + " passed");
         assertEquals(List.of(), failures);
         assertEquals(313, cases.size());

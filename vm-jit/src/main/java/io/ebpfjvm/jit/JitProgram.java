@@ -1,0 +1,157 @@
+package io.ebpfjvm.jit;
+
+import io.ebpfjvm.core.context.ContextLayout;
+import io.ebpfjvm.core.context.PacketMetadata;
+import io.ebpfjvm.core.error.EbpfException;
+import io.ebpfjvm.core.error.EbpfRuntimeException;
+import io.ebpfjvm.core.exec.ExecutableProgram;
+import io.ebpfjvm.core.exec.MapSet;
+import io.ebpfjvm.core.exec.ProgramType;
+import io.ebpfjvm.core.memory.Pointers;
+import io.ebpfjvm.core.memory.Regions;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A program compiled to a hidden class. Runs take the calling thread's {@link JitState}
+ * (a fresh one only when a helper re-enters the program on the same thread), map the packet
+ * and context into it, and call the generated entry; nothing is allocated per run.
+ */
+final class JitProgram implements ExecutableProgram {
+    private static final PacketMetadata DEFAULT_METADATA = PacketMetadata.defaults();
+
+    private final JitEntry entry;
+    private final ProgramType type;
+    private final MapSet maps;
+    private final ContextLayout layout;
+    private final long stepLimit;
+    private final ThreadLocal<JitState> states;
+    private final Translator.Result code;
+
+    JitProgram(JitEntry entry, ProgramType type, MapSet maps, long stepLimit, Translator.Result code) {
+        this.entry = entry;
+        this.type = type;
+        this.maps = maps;
+        this.layout = type.context();
+        this.stepLimit = stepLimit;
+        this.code = code;
+        this.states = ThreadLocal.withInitial(() -> new JitState(maps, type));
+    }
+
+    JitEntry entry() {
+        return entry;
+    }
+
+    MapSet maps() {
+        return maps;
+    }
+
+    /** The generated class and its method sizes. */
+    Translator.Result code() {
+        return code;
+    }
+
+    @Override
+    public ProgramType type() {
+        return type;
+    }
+
+    @Override
+    public long run(byte[] memory, int offset, int length, PacketMetadata metadata) {
+        if (offset < 0 || length < 0 || (long) offset + length > memory.length) {
+            throw new IllegalArgumentException("window [" + offset + ", +" + length + ") outside an array of " + memory.length);
+        }
+        JitState s = acquire();
+        try {
+            mapPacket(s, memory, offset, length, true);
+            if (layout == null) {
+                return execute(s, Pointers.make(Regions.PACKET, 0), length);
+            }
+            (metadata == null ? DEFAULT_METADATA : metadata).fill(layout, s.context, memory, offset, length);
+            s.memory.map(Regions.CONTEXT, s.context, 0, layout.size(), true);
+            return execute(s, Pointers.make(Regions.CONTEXT, 0), 0);
+        } finally {
+            release(s);
+        }
+    }
+
+    @Override
+    public long run(ByteBuffer memory) {
+        if (memory.hasArray() && !memory.isReadOnly()) {
+            return run(memory.array(), memory.arrayOffset() + memory.position(), memory.remaining());
+        }
+        JitState s = acquire();
+        int length = memory.remaining();
+        int position = memory.position();
+        byte[] scratch = s.scratch(length);
+        // Absolute bulk transfers: no duplicate() view per run, the buffer's position stays put.
+        memory.get(position, scratch, 0, length);
+        try {
+            mapPacket(s, scratch, 0, length, !memory.isReadOnly());
+            if (layout == null) {
+                return execute(s, Pointers.make(Regions.PACKET, 0), length);
+            }
+            DEFAULT_METADATA.fill(layout, s.context, scratch, 0, length);
+            s.memory.map(Regions.CONTEXT, s.context, 0, layout.size(), true);
+            return execute(s, Pointers.make(Regions.CONTEXT, 0), 0);
+        } finally {
+            // Written back even when the run faults, so the buffer ends as a byte[] would.
+            if (!memory.isReadOnly()) {
+                memory.put(position, scratch, 0, length);
+            }
+            release(s);
+        }
+    }
+
+    @Override
+    public long run() {
+        JitState s = acquire();
+        try {
+            mapPacket(s, JitState.EMPTY, 0, 0, false);
+            return execute(s, 0, 0);
+        } finally {
+            release(s);
+        }
+    }
+
+    private static void mapPacket(JitState s, byte[] array, int offset, int length, boolean writable) {
+        s.memory.map(Regions.PACKET, array, offset, length, writable);
+        s.packet = array;
+        s.packetForStores = writable ? array : JitState.EMPTY;
+        s.packetBase = offset;
+        s.packetLength = length;
+    }
+
+    private JitState acquire() {
+        JitState s = states.get();
+        if (s.busy) {
+            s = new JitState(maps, type);
+        }
+        s.busy = true;
+        return s;
+    }
+
+    private static void release(JitState s) {
+        s.busy = false;
+        s.memory.unmap(Regions.PACKET);
+        s.memory.unmap(Regions.CONTEXT);
+        s.packet = JitState.EMPTY;
+        s.packetForStores = JitState.EMPTY;
+    }
+
+    private long execute(JitState s, long r1, long r2) {
+        s.stop = false;
+        s.budget = stepLimit;
+        s.tailCalls = 0;
+        s.pc = 0;
+        try {
+            return entry.enter(s, r1, r2);
+        } catch (EbpfRuntimeException e) {
+            throw e;
+        } catch (EbpfException e) {
+            throw new EbpfRuntimeException(s.pc, e.getMessage(), e);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new EbpfRuntimeException(s.pc, "internal error: " + e, e);
+        }
+    }
+}
