@@ -6,14 +6,10 @@ import io.ebpfjvm.core.exec.ProgramType;
 import io.ebpfjvm.core.helper.HelperRegistry;
 import io.ebpfjvm.core.helper.KernelHelpers;
 import io.ebpfjvm.core.loader.BpfObject;
-import io.ebpfjvm.core.loader.ObjectLoader;
 import io.ebpfjvm.core.map.BpfMap;
 import io.ebpfjvm.core.map.Cpus;
 import io.ebpfjvm.core.map.RingBufMap;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
@@ -27,14 +23,13 @@ import java.util.Map;
  * <p>Every instance has its own maps, so two instances never share counters.
  */
 public final class Firewall {
-    /** The committed object, built from {@code samples/src/main/bpf/firewall.c}. */
-    public static final String OBJECT_RESOURCE = "/io/ebpfjvm/samples/firewall/firewall.o";
     /** The XDP program's function name. */
     public static final String PROGRAM = "xdp_firewall";
     /** Bytes of an ACL key ({@code struct flow_key}). */
     public static final int FLOW_KEY_SIZE = 40;
 
     private final BpfObject object;
+    private final GlobalData globals;
     private final MapSet maps;
     private final BpfMap acl;
     private final BpfMap blocklistV4;
@@ -42,8 +37,9 @@ public final class Firewall {
     private final BpfMap ruleStats;
     private final RingBufMap dropEvents;
 
-    public Firewall(BpfObject object) {
-        this.object = object;
+    public Firewall(FirewallObject loaded) {
+        this.object = loaded.object();
+        this.globals = loaded.globals();
         this.maps = MapSet.create(object);
         this.acl = map("acl");
         this.blocklistV4 = map("blocklist_v4");
@@ -54,19 +50,7 @@ public final class Firewall {
 
     /** A firewall on the committed object. */
     public static Firewall load() {
-        return new Firewall(loadObject());
-    }
-
-    /** The committed object, loaded. */
-    public static BpfObject loadObject() {
-        try (InputStream in = Firewall.class.getResourceAsStream(OBJECT_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + OBJECT_RESOURCE);
-            }
-            return ObjectLoader.load(in.readAllBytes(), "firewall.o");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new Firewall(FirewallObject.load());
     }
 
     private BpfMap map(String name) {
@@ -92,7 +76,7 @@ public final class Firewall {
         return engine.compile(object.program(PROGRAM).orElseThrow(), ProgramType.XDP, maps, helpers);
     }
 
-    /** Fills the ACL, both blocklists and the default action ({@code .rodata}); call before compiling. */
+    /** Fills the ACL, both blocklists and the configuration in {@code .rodata}; call before compiling. */
     public void install(RuleSet rules) {
         for (AclRule r : rules.rules()) {
             acl.put(aclKey(r), aclValue(r));
@@ -100,7 +84,8 @@ public final class Firewall {
         for (PrefixRule p : rules.prefixes()) {
             (p.family() == 4 ? blocklistV4 : blocklistV6).put(lpmKey(p), le32(p.id()));
         }
-        GlobalData.of(object, maps, ".rodata", "default_action").writeInt(rules.defaultAction().xdpCode());
+        globals.writeInt(maps, "default_action", rules.defaultAction().xdpCode());
+        globals.writeInt(maps, "drop_fragments", rules.laterFragments() == Action.DROP ? 1 : 0);
     }
 
     /** The {@code struct flow_key} the program looks {@code rule} up with (see its tier). */
@@ -163,9 +148,11 @@ public final class Firewall {
 
     /** The parser totals and ring-buffer bookkeeping, read from global data. */
     public Totals totals() {
-        GlobalData t = GlobalData.of(object, maps, ".bss", "totals");
-        GlobalData r = GlobalData.of(object, maps, ".data", "reports");
-        return new Totals(t.readLong(0), t.readLong(8), t.readLong(16), t.readLong(24), t.readLong(32), t.readLong(40),
-            t.readLong(48), t.readLong(56), r.readLong(0), r.readLong(8));
+        long[] t = new long[8];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = globals.readLong(maps, "totals", i * 8);
+        }
+        return new Totals(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], globals.readLong(maps, "reports", 0),
+            globals.readLong(maps, "reports", 8));
     }
 }

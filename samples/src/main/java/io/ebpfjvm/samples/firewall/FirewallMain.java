@@ -1,7 +1,6 @@
 package io.ebpfjvm.samples.firewall;
 
 import io.ebpfjvm.core.error.EbpfException;
-import io.ebpfjvm.core.loader.BpfObject;
 import io.ebpfjvm.core.pcap.PacketBatch;
 import io.ebpfjvm.core.pcap.PcapHeader;
 
@@ -149,7 +148,7 @@ public final class FirewallMain {
         int print(Options o, PrintStream err) {
             RuleSet rules = o.rules() == null ? RuleSet.defaults() : RuleSet.read(o.rules());
             String rulesName = o.rules() == null ? "built-in default.rules" : o.rules().toString();
-            BpfObject object = Firewall.loadObject();
+            FirewallObject object = FirewallObject.load();
             Traffic traffic;
             String trafficName;
             if (o.pcap() != null) {
@@ -165,11 +164,12 @@ public final class FirewallMain {
                 trafficName = "generated (seed " + o.seed() + ")";
             }
             int n = traffic.count();
-            int instructions = object.program(Firewall.PROGRAM).orElseThrow().slots().size();
+            int instructions = object.object().program(Firewall.PROGRAM).orElseThrow().slots().size();
             out.printf(Locale.ROOT, "ebpf-jvm firewall: firewall.o, program %s (%,d instruction slots)%n", Firewall.PROGRAM,
                 instructions);
-            out.printf(Locale.ROOT, "rules:   %s: %d ACL rules, %d blocklisted prefixes, default %s%n", rulesName,
-                rules.rules().size(), rules.prefixes().size(), rules.defaultAction().name().toLowerCase());
+            out.printf(Locale.ROOT, "rules:   %s: %d ACL rules, %d blocklisted prefixes, default %s, later fragments %s%n",
+                rulesName, rules.rules().size(), rules.prefixes().size(), rules.defaultAction().name().toLowerCase(),
+                rules.laterFragments().name().toLowerCase());
             out.printf(Locale.ROOT, "traffic: %s: %,d packets, %,d bytes; %d threads%n", trafficName, n, traffic.bytes(),
                 o.threads());
             boolean showProgress = o.progress() != null ? o.progress() : System.console() != null;

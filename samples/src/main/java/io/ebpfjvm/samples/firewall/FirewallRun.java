@@ -1,7 +1,6 @@
 package io.ebpfjvm.samples.firewall;
 
 import io.ebpfjvm.core.exec.ExecutableProgram;
-import io.ebpfjvm.core.loader.BpfObject;
 
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,7 @@ public record FirewallRun(Engine engine, VerdictCounts verdicts, Map<Integer, Ru
                           ParallelClassifier.Result timing) {
 
     /** Runs {@code count} packets of {@code traffic}; {@code progress} may be null. */
-    public static FirewallRun run(BpfObject object, RuleSet rules, Traffic traffic, int count, Engine engine, int threads,
+    public static FirewallRun run(FirewallObject object, RuleSet rules, Traffic traffic, int count, Engine engine, int threads,
                                   int keepDrops, LongConsumer progress) {
         Firewall firewall = new Firewall(object);
         firewall.install(rules);

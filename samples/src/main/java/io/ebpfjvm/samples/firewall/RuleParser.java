@@ -13,6 +13,7 @@ import java.util.Set;
  *
  * <pre>
  * default pass|drop                                   # action when nothing matches (default: pass)
+ * fragments pass|drop                                 # non-first fragments: classify (pass, the default) or drop
  * rule ID pass|drop PROTO SRC SPORT DST DPORT         # 5-tuple ACL rule
  * prefix ID ADDRESS/LENGTH                            # drop every packet from this source prefix
  * </pre>
@@ -37,6 +38,7 @@ public final class RuleParser {
     private final Set<Integer> ids = new HashSet<>();
     private final Map<String, Integer> keys = new HashMap<>();
     private Action defaultAction = Action.PASS;
+    private Action laterFragments = Action.PASS;
     private int line;
 
     private RuleParser(String source) {
@@ -58,7 +60,7 @@ public final class RuleParser {
                 p.directive(content.split("\\s+"));
             }
         }
-        return new RuleSet(p.rules, p.prefixes, p.defaultAction);
+        return new RuleSet(p.rules, p.prefixes, p.defaultAction, p.laterFragments);
     }
 
     private RuleFormatException error(String message) {
@@ -71,9 +73,13 @@ public final class RuleParser {
                 expectFields(f, 2, "default pass|drop");
                 defaultAction = action(f[1]);
             }
+            case "fragments" -> {
+                expectFields(f, 2, "fragments pass|drop");
+                laterFragments = action(f[1]);
+            }
             case "rule" -> rule(f);
             case "prefix" -> prefix(f);
-            default -> throw error("unknown directive '" + f[0] + "', expected rule, prefix or default");
+            default -> throw error("unknown directive '" + f[0] + "', expected rule, prefix, default or fragments");
         }
     }
 

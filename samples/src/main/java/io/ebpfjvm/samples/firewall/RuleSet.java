@@ -9,10 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A firewall policy: ACL rules, blocklisted prefixes and the action for everything else.
- * {@link RuleParser} describes the text format.
+ * A firewall policy: ACL rules, blocklisted prefixes, the action for everything else, and
+ * what to do with non-first fragments (PASS: classify them by addresses and protocol, their
+ * ports counting as 0; DROP: drop them unseen). {@link RuleParser} describes the text format.
  */
-public record RuleSet(List<AclRule> rules, List<PrefixRule> prefixes, Action defaultAction) {
+public record RuleSet(List<AclRule> rules, List<PrefixRule> prefixes, Action defaultAction, Action laterFragments) {
 
     /** Resource holding the rules the demo uses when given none. */
     public static final String DEFAULT_RESOURCE = "/io/ebpfjvm/samples/firewall/default.rules";
