@@ -85,7 +85,7 @@ public final class RuleParser {
 
     private void expectFields(String[] f, int count, String shape) {
         if (f.length != count) {
-            throw error(f.length + " fields, expected " + count + ": " + shape);
+            throw error(f.length + (f.length == 1 ? " field" : " fields") + ", expected " + count + ": " + shape);
         }
     }
 
