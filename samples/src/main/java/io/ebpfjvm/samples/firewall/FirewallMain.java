@@ -62,12 +62,21 @@ public final class FirewallMain {
         try {
             return new Report(out).print(options, err);
         } catch (RuleFormatException | EbpfException e) {
-            err.println("firewall: " + e.getMessage());
-            if (System.getenv("EBPF_DEBUG") != null) {
-                e.printStackTrace(err);
-            }
-            return 2;
+            return fail(err, e.getMessage(), e, 2);
+        } catch (java.io.UncheckedIOException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return fail(err, "cannot read " + cause.getMessage() + " (" + cause.getClass().getSimpleName() + ")", e, 2);
+        } catch (RuntimeException e) {
+            return fail(err, "internal error: " + e + " (EBPF_DEBUG=1 prints the stack trace)", e, 1);
         }
+    }
+
+    private static int fail(PrintStream err, String message, Throwable e, int status) {
+        err.println("firewall: " + message);
+        if (System.getenv("EBPF_DEBUG") != null) {
+            e.printStackTrace(err);
+        }
+        return status;
     }
 
     static String usage() {
