@@ -1,5 +1,6 @@
 package io.ebpfjvm.samples.firewall;
 
+import io.ebpfjvm.samples.Engine;
 import io.ebpfjvm.core.exec.ExecutableProgram;
 import io.ebpfjvm.core.exec.MapSet;
 import io.ebpfjvm.core.exec.ProgramType;

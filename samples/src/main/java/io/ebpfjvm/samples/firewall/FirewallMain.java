@@ -1,5 +1,6 @@
 package io.ebpfjvm.samples.firewall;
 
+import io.ebpfjvm.samples.Engine;
 import io.ebpfjvm.core.error.EbpfException;
 import io.ebpfjvm.core.pcap.PacketBatch;
 import io.ebpfjvm.core.pcap.PcapHeader;

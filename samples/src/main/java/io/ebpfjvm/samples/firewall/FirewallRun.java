@@ -1,5 +1,6 @@
 package io.ebpfjvm.samples.firewall;
 
+import io.ebpfjvm.samples.Engine;
 import io.ebpfjvm.core.exec.ExecutableProgram;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.ebpfjvm.samples.firewall;
 
+import io.ebpfjvm.samples.Engine;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,11 @@
-package io.ebpfjvm.samples.firewall;
+package io.ebpfjvm.samples;
 
 import io.ebpfjvm.core.exec.ExecutableProgram;
 import io.ebpfjvm.core.exec.ExecutionOptions;
 import io.ebpfjvm.core.exec.MapSet;
 import io.ebpfjvm.core.exec.ProgramType;
 import io.ebpfjvm.core.helper.HelperRegistry;
+import io.ebpfjvm.core.isa.Program;
 import io.ebpfjvm.core.loader.ProgramSpec;
 import io.ebpfjvm.interp.Interpreter;
 
@@ -20,6 +21,11 @@ public enum Engine {
         public ExecutableProgram compile(ProgramSpec spec, ProgramType type, MapSet maps, HelperRegistry helpers) {
             return Interpreter.compile(spec, type, maps, helpers, ExecutionOptions.defaults());
         }
+
+        @Override
+        public ExecutableProgram compile(Program program, ProgramType type, HelperRegistry helpers) {
+            return Interpreter.compile(program, type, helpers, ExecutionOptions.defaults());
+        }
     },
     /** eBPF translated to JVM bytecode (vm-jit); not part of this build yet. */
     JIT("jit") {
@@ -30,6 +36,11 @@ public enum Engine {
 
         @Override
         public ExecutableProgram compile(ProgramSpec spec, ProgramType type, MapSet maps, HelperRegistry helpers) {
+            throw new UnsupportedOperationException("the JIT is not available in this build");
+        }
+
+        @Override
+        public ExecutableProgram compile(Program program, ProgramType type, HelperRegistry helpers) {
             throw new UnsupportedOperationException("the JIT is not available in this build");
         }
     };
@@ -50,8 +61,11 @@ public enum Engine {
         return true;
     }
 
-    /** Prepares {@code spec} to run with {@code maps} and {@code helpers}. */
+    /** Prepares a program of a loaded object ({@code spec}) to run with that object's {@code maps} and {@code helpers}. */
     public abstract ExecutableProgram compile(ProgramSpec spec, ProgramType type, MapSet maps, HelperRegistry helpers);
+
+    /** Prepares a program without maps (assembled, or translated from classic BPF). */
+    public abstract ExecutableProgram compile(Program program, ProgramType type, HelperRegistry helpers);
 
     /** The engine for a command-line name, or null. */
     public static Engine byShortName(String name) {
