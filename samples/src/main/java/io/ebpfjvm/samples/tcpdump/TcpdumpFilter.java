@@ -97,7 +97,9 @@ public final class TcpdumpFilter {
                     throw new EbpfException("tcpdump did not finish within a minute: " + String.join(" ", command));
                 }
                 if (p.exitValue() != 0) {
-                    String message = Files.readString(errors).strip().replace('\n', ' ');
+                    // tcpdump first says which file it reads; the complaint follows.
+                    String message = String.join(" ", Files.readAllLines(errors).stream()
+                        .filter(l -> !l.startsWith("reading from file")).map(String::strip).toList());
                     throw new EbpfException("tcpdump refused: " + message);
                 }
                 return out;

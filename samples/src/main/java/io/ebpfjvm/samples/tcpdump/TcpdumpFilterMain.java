@@ -129,7 +129,12 @@ public final class TcpdumpFilterMain {
     private static int filter(Path capture, Path dd, String expression, Engine engine, PrintStream out) throws IOException {
         String text = dd != null ? Files.readString(dd, StandardCharsets.UTF_8)
             : TcpdumpFilter.compileWithTcpdump(expression, capture);
-        TcpdumpFilter filter = TcpdumpFilter.fromDdText(text, engine);
+        TcpdumpFilter filter;
+        try {
+            filter = TcpdumpFilter.fromDdText(text, engine);
+        } catch (EbpfException e) {
+            throw dd != null ? new EbpfException(dd + ": " + e.getMessage()) : e;
+        }
         PacketBatch batch = PacketBatch.load(capture);
         String name = dd != null ? dd.toString() : "'" + expression + "'";
         out.printf(Locale.ROOT, "filter: %s: %d classic instructions, %d eBPF instructions%n", name,
