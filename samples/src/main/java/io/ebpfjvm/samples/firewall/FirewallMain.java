@@ -170,8 +170,10 @@ public final class FirewallMain {
                 traffic = Traffic.of(batch);
                 trafficName = o.pcap().toString();
             } else {
+                long start = System.nanoTime();
                 traffic = TrafficGenerator.generate(o.seed(), o.packets());
-                trafficName = "generated (seed " + o.seed() + ")";
+                trafficName = String.format(Locale.ROOT, "generated (seed %d, in %.1f s)", o.seed(),
+                    (System.nanoTime() - start) / 1e9);
             }
             int n = traffic.count();
             int instructions = object.object().program(Firewall.PROGRAM).orElseThrow().slots().size();
@@ -238,7 +240,7 @@ public final class FirewallMain {
         private void printCounters(FirewallRun run, RuleSet rules) {
             out.println();
             out.println("per-rule counters (rule_stats: per-CPU array, CPUs summed)");
-            out.printf(Locale.ROOT, "  %4s %11s %13s  %s%n", "rule", "packets", "bytes", "");
+            out.printf(Locale.ROOT, "  %4s %11s %13s%n", "rule", "packets", "bytes");
             for (Map.Entry<Integer, RuleCounter> e : run.counters().entrySet()) {
                 out.printf(Locale.ROOT, "  %4d %,11d %,13d  %s%n", e.getKey(), e.getValue().packets(), e.getValue().bytes(),
                     rules.describe(e.getKey()));
@@ -259,7 +261,7 @@ public final class FirewallMain {
         private int printThroughput(List<FirewallRun> runs, List<Engine> missing, int n, int threads) {
             out.println();
             out.printf(Locale.ROOT, "throughput (%,d packets, %d threads)%n", n, threads);
-            out.printf(Locale.ROOT, "  %-8s %8s %11s%n", "engine", "Mpps", "ns/packet");
+            out.printf(Locale.ROOT, "  %-8s %8s %18s%n", "engine", "Mpps", "ns/packet/thread");
             int status = 0;
             FirewallRun first = runs.get(0);
             for (FirewallRun r : runs) {
@@ -271,7 +273,7 @@ public final class FirewallMain {
                         : "  DIFFERENT verdicts or counters from " + first.engine().shortName();
                     status = same ? status : 1;
                 }
-                out.printf(Locale.ROOT, "  %-8s %8.2f %11.0f%s%n", r.engine().shortName(), r.timing().mpps(),
+                out.printf(Locale.ROOT, "  %-8s %8.2f %18.0f%s%n", r.engine().shortName(), r.timing().mpps(),
                     r.timing().nanos() * (double) threads / Math.max(1, n), agreement);
             }
             for (Engine e : missing) {
