@@ -31,7 +31,7 @@ public final class Progress implements LongConsumer {
         }
         lastPrint = now;
         printed = true;
-        out.printf("\r%s: %3d%% of %,d packets", label, done * 100 / Math.max(1, total), total);
+        out.printf(java.util.Locale.ROOT, "\r%s: %3d%% of %,d packets", label, done * 100 / Math.max(1, total), total);
         out.flush();
     }
 
