@@ -1,6 +1,5 @@
 package io.ebpfjvm.samples.firewall;
 
-import io.ebpfjvm.samples.Engine;
 import io.ebpfjvm.core.exec.ExecutableProgram;
 import io.ebpfjvm.core.exec.MapSet;
 import io.ebpfjvm.core.exec.ProgramType;
@@ -10,6 +9,7 @@ import io.ebpfjvm.core.loader.BpfObject;
 import io.ebpfjvm.core.map.BpfMap;
 import io.ebpfjvm.core.map.Cpus;
 import io.ebpfjvm.core.map.RingBufMap;
+import io.ebpfjvm.samples.Engine;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

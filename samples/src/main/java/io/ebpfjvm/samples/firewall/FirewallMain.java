@@ -1,9 +1,9 @@
 package io.ebpfjvm.samples.firewall;
 
-import io.ebpfjvm.samples.Engine;
 import io.ebpfjvm.core.error.EbpfException;
 import io.ebpfjvm.core.pcap.PacketBatch;
 import io.ebpfjvm.core.pcap.PcapHeader;
+import io.ebpfjvm.samples.Engine;
 
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.ebpfjvm.samples.firewall;
 
-import io.ebpfjvm.samples.Engine;
 import io.ebpfjvm.core.exec.ExecutableProgram;
+import io.ebpfjvm.samples.Engine;
 
 import java.util.List;
 import java.util.Map;

@@ -34,6 +34,33 @@ public final class Traffic {
         return new Traffic(batch.data(), offsets, lengths, n);
     }
 
+    /** The packets of {@code parts}, in order, in one array. */
+    public static Traffic concat(Traffic... parts) {
+        long bytes = 0;
+        int n = 0;
+        for (Traffic t : parts) {
+            bytes += t.bytes();
+            n += t.count;
+        }
+        if (bytes > Integer.MAX_VALUE - 16) {
+            throw new IllegalStateException("traffic larger than 2 GB");
+        }
+        byte[] data = new byte[(int) bytes];
+        int[] offsets = new int[n];
+        int[] lengths = new int[n];
+        int at = 0;
+        int k = 0;
+        for (Traffic t : parts) {
+            for (int i = 0; i < t.count; i++, k++) {
+                System.arraycopy(t.data, t.offsets[i], data, at, t.lengths[i]);
+                offsets[k] = at;
+                lengths[k] = t.lengths[i];
+                at += t.lengths[i];
+            }
+        }
+        return new Traffic(data, offsets, lengths, n);
+    }
+
     public int count() {
         return count;
     }

@@ -24,15 +24,29 @@ public final class TrafficGenerator {
         this.random = new SplittableRandom(seed);
     }
 
-    /** {@code count} frames from {@code seed}. */
+    /** Frames generated from one random stream; chunks are generated in parallel, then joined in order. */
+    private static final int CHUNK = 1 << 16;
+
+    /** {@code count} frames from {@code seed}: the same bytes whatever the number of cores. */
     public static Traffic generate(long seed, int count) {
-        TrafficGenerator g = new TrafficGenerator(seed);
-        Traffic.Builder out = new Traffic.Builder();
-        for (int i = 0; i < count; i++) {
-            int length = g.next();
-            out.add(g.frame.array(), 0, length);
+        int chunks = (count + CHUNK - 1) / CHUNK;
+        SplittableRandom root = new SplittableRandom(seed);
+        long[] seeds = new long[chunks];
+        for (int c = 0; c < chunks; c++) {
+            seeds[c] = root.nextLong();
         }
-        return out.build();
+        Traffic[] parts = new Traffic[chunks];
+        java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
+            TrafficGenerator g = new TrafficGenerator(seeds[c]);
+            Traffic.Builder out = new Traffic.Builder();
+            int n = Math.min(CHUNK, count - c * CHUNK);
+            for (int i = 0; i < n; i++) {
+                int length = g.next();
+                out.add(g.frame.array(), 0, length);
+            }
+            parts[c] = out.build();
+        });
+        return Traffic.concat(parts);
     }
 
     private int pick(int... weights) {

@@ -1,9 +1,9 @@
 package io.ebpfjvm.samples.firewall;
 
-import io.ebpfjvm.samples.Engine;
 import io.ebpfjvm.core.elf.ElfFile;
 import io.ebpfjvm.core.exec.ExecutableProgram;
 import io.ebpfjvm.core.map.BpfMap;
+import io.ebpfjvm.samples.Engine;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
