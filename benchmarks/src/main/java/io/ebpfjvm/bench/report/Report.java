@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Turns a results directory into {@code table.md} and {@code chart.svg}: reads every
- * {@code jmh-*.json} (JMH {@code -rf json}) and {@code kernel.json} in it.
+ * {@code jmh-*.json} (JMH {@code -rf json}), {@code kernel.json} and {@code insns.json} in it.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.ebpfjvm.bench.report.Report RESULTS_DIR [MACHINE]}
  */
@@ -37,7 +37,7 @@ public final class Report {
             System.err.println("Report: no jmh-*.json results in " + dir);
             System.exit(1);
         }
-        Table table = new Table(all);
+        Table table = new Table(all, ResultFiles.instructions(dir.resolve("insns.json")));
         Files.writeString(dir.resolve("table.md"), table.markdown(machine));
         Files.writeString(dir.resolve("chart.svg"), new Chart(all).svg());
         System.out.print(table.markdown(machine));

@@ -40,6 +40,18 @@ final class ResultFiles {
         return out;
     }
 
+    /** Instructions executed per packet, keyed "program/mix", if the file exists. */
+    static java.util.Map<String, Double> instructions(Path file) throws IOException {
+        java.util.Map<String, Double> out = new java.util.HashMap<>();
+        if (Files.exists(file)) {
+            for (JsonElement e : JsonParser.parseString(Files.readString(file)).getAsJsonArray()) {
+                JsonObject row = e.getAsJsonObject();
+                out.put(row.get("program").getAsString() + "/" + row.get("mix").getAsString(), row.get("insnsPerPacket").getAsDouble());
+            }
+        }
+        return out;
+    }
+
     /** Kernel figures ({@code bpftool prog run}), if the file exists. */
     static List<Measurement> kernel(Path file) throws IOException {
         List<Measurement> out = new ArrayList<>();

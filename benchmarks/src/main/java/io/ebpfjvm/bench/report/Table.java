@@ -9,9 +9,11 @@ import java.util.Set;
 /** The markdown table: ns per packet per runner, and the ratios the project's targets are about. */
 final class Table {
     private final List<Measurement> all;
+    private final java.util.Map<String, Double> instructions;
 
-    Table(List<Measurement> all) {
+    Table(List<Measurement> all, java.util.Map<String, Double> instructions) {
         this.all = all;
+        this.instructions = instructions;
     }
 
     Optional<Measurement> find(String program, String mix, String runner, int threads) {
@@ -22,8 +24,8 @@ final class Table {
     String markdown(String machine) {
         StringBuilder md = new StringBuilder();
         md.append("Measured on ").append(machine).append(". ns per packet (lower is better), one thread unless noted.\n\n");
-        md.append("| program | mix | interp | jit | java | kernel | jit/interp speed-up | jit/java | jit/kernel | jit B/packet | 2-thread scaling (jit) |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| program | mix | interp | jit | java | kernel | jit/interp speed-up | jit/java | jit/kernel | jit B/packet | 2-thread scaling (jit) | insns/packet | interp ns/insn |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Set<String> rows = new LinkedHashSet<>();
         for (Measurement m : all) {
             rows.add(m.program() + "\u0000" + m.mix());
@@ -36,6 +38,7 @@ final class Table {
             Optional<Measurement> java = find(program, mix, "java", 1);
             Optional<Measurement> kernel = find(program, mix, "kernel", 1);
             Optional<Measurement> jit2 = find(program, mix, "jit", 2);
+            Double insns = instructions.get(program + "/" + mix);
             md.append("| ").append(program).append(" | ").append(mix)
                 .append(" | ").append(ns(interp)).append(" | ").append(ns(jit)).append(" | ").append(ns(java))
                 .append(" | ").append(ns(kernel))
@@ -44,11 +47,15 @@ final class Table {
                 .append(" | ").append(ratio(jit, kernel, ""))
                 .append(" | ").append(jit.map(m -> Double.isNaN(m.bytesPerPacket()) ? "-" : fmt(m.bytesPerPacket())).orElse("-"))
                 .append(" | ").append(scaling(jit, jit2))
+                .append(" | ").append(insns == null ? "-" : fmt(insns))
+                .append(" | ").append(insns == null || interp.isEmpty() ? "-"
+                    : String.format(Locale.ROOT, "%.2f", interp.get().nsPerPacket() / insns))
                 .append(" |\n");
         }
         md.append("\njit/interp: how many times faster the JIT is; jit/java and jit/kernel: the JIT's time over the"
             + " other's (below 1 means the JIT is faster); 2-thread scaling: packets per second with two threads"
-            + " sharing the program and maps over one thread.\n");
+            + " sharing the program and maps over one thread; insns/packet: eBPF instructions executed per packet"
+            + " (interpreter step count), so interp ns/insn compares with other interpreters.\n");
         return md.toString();
     }
 
