@@ -1,0 +1,68 @@
+package io.ebpfjvm.bench.report;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads JMH's JSON result files and {@code KernelCompare}'s JSON into measurements. */
+final class ResultFiles {
+    private ResultFiles() {
+    }
+
+    /** Measurements of {@code ClassifyBenchmark} runs in a JMH {@code -rf json} file. */
+    static List<Measurement> jmh(Path file) throws IOException {
+        List<Measurement> out = new ArrayList<>();
+        JsonArray runs = JsonParser.parseString(Files.readString(file)).getAsJsonArray();
+        for (JsonElement e : runs) {
+            JsonObject run = e.getAsJsonObject();
+            if (!run.get("benchmark").getAsString().endsWith("ClassifyBenchmark.classify")) {
+                continue;
+            }
+            JsonObject params = run.getAsJsonObject("params");
+            JsonObject primary = run.getAsJsonObject("primaryMetric");
+            double alloc = Double.NaN;
+            JsonObject secondary = run.getAsJsonObject("secondaryMetrics");
+            if (secondary != null && secondary.has("·gc.alloc.rate.norm")) {
+                alloc = secondary.getAsJsonObject("·gc.alloc.rate.norm").get("score").getAsDouble();
+            }
+            double error = primary.get("scoreError").isJsonPrimitive() ? primary.get("scoreError").getAsDouble() : Double.NaN;
+            out.add(new Measurement(params.get("program").getAsString(), params.get("mix").getAsString(),
+                params.get("engine").getAsString(), run.get("threads").getAsInt(),
+                primary.get("score").getAsDouble(), error, alloc));
+        }
+        return out;
+    }
+
+    /** Instructions executed per packet, keyed "program/mix", if the file exists. */
+    static java.util.Map<String, Double> instructions(Path file) throws IOException {
+        java.util.Map<String, Double> out = new java.util.HashMap<>();
+        if (Files.exists(file)) {
+            for (JsonElement e : JsonParser.parseString(Files.readString(file)).getAsJsonArray()) {
+                JsonObject row = e.getAsJsonObject();
+                out.put(row.get("program").getAsString() + "/" + row.get("mix").getAsString(), row.get("insnsPerPacket").getAsDouble());
+            }
+        }
+        return out;
+    }
+
+    /** Kernel figures ({@code bpftool prog run}), if the file exists. */
+    static List<Measurement> kernel(Path file) throws IOException {
+        List<Measurement> out = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
+        for (JsonElement e : JsonParser.parseString(Files.readString(file)).getAsJsonArray()) {
+            JsonObject row = e.getAsJsonObject();
+            out.add(new Measurement(row.get("program").getAsString(), row.get("mix").getAsString(), "kernel", 1,
+                row.get("nsPerPacket").getAsDouble(), Double.NaN, Double.NaN));
+        }
+        return out;
+    }
+}
