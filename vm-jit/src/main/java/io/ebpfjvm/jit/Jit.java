@@ -102,6 +102,7 @@ public final class Jit {
 
     static JitProgram compileOrThrow(Program program, ProgramType type, MapSet maps, HelperRegistry helpers,
                                      ExecutionOptions options, JitOptions jitOptions) {
+        InterpreterOnly.check(program, type);
         JitLink link = new JitLink(program, options.stepLimit(), maps, options.programs(), helpers);
         Translator.Result code;
         try {
