@@ -24,7 +24,7 @@ public class ClassifyBenchmark {
     @Param({"ethertype", "acl", "lpm", "csum", "hash", "cbpf"})
     public String program;
 
-    @Param({"interp", "java"})
+    @Param({"interp", "jit", "java"})
     public String engine;
 
     @Param({"small", "mtu", "mixed"})

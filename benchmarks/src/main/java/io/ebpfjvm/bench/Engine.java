@@ -13,6 +13,11 @@ import io.ebpfjvm.core.loader.BpfObject;
 import io.ebpfjvm.core.loader.ObjectLoader;
 import io.ebpfjvm.core.loader.ProgramSpec;
 import io.ebpfjvm.interp.Interpreter;
+import io.ebpfjvm.jit.Jit;
+import io.ebpfjvm.jit.JitOptions;
+import io.ebpfjvm.verifier.VerifiedProgram;
+import io.ebpfjvm.verifier.Verifier;
+import io.ebpfjvm.verifier.VerifierOptions;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -21,6 +26,8 @@ import java.util.Locale;
 public enum Engine {
     /** The reference interpreter (vm-interp). */
     INTERP,
+    /** The JIT (vm-jit), with the verifier's facts for objects. */
+    JIT,
     /** Hand-written Java doing the same classification: the baseline. */
     JAVA;
 
@@ -44,6 +51,10 @@ public enum Engine {
     private ExecutableProgram classic(Workload workload) {
         Program program = ClassicTranslator.translate(
             ClassicProgram.fromText(new String(workload.bytes(), StandardCharsets.US_ASCII)));
+        if (this == JIT) {
+            return Jit.compile(program, ProgramType.RAW_MEMORY, MapSet.empty(), HelperRegistry.empty(),
+                ExecutionOptions.defaults(), JitOptions.defaults());
+        }
         return Interpreter.compile(program, ProgramType.RAW_MEMORY, HelperRegistry.empty(), ExecutionOptions.defaults());
     }
 
@@ -52,6 +63,12 @@ public enum Engine {
         ProgramSpec spec = object.programs().get(0);
         MapSet maps = MapSet.create(object);
         workload.fill(maps, traffic);
-        return Interpreter.compile(spec, ProgramType.XDP, maps, KernelHelpers.registry(line -> { }), ExecutionOptions.defaults());
+        HelperRegistry helpers = KernelHelpers.registry(line -> { });
+        if (this == JIT) {
+            VerifiedProgram verified = Verifier.verify(spec, ProgramType.XDP, maps, VerifierOptions.defaults().withObject(object));
+            return Jit.compile(spec, ProgramType.XDP, maps, helpers, ExecutionOptions.defaults(),
+                JitOptions.defaults().withStrict(true).withFacts(verified::access));
+        }
+        return Interpreter.compile(spec, ProgramType.XDP, maps, helpers, ExecutionOptions.defaults());
     }
 }

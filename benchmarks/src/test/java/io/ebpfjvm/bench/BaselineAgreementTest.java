@@ -27,12 +27,14 @@ class BaselineAgreementTest {
         Traffic traffic = Traffic.generate(mix, 42);
         Classifier program = Engine.INTERP.prepare(workload, traffic);
         Classifier java = Engine.JAVA.prepare(workload, traffic);
+        Classifier jit = Engine.JIT.prepare(workload, traffic);
         long[] histogram = new long[8];
         byte[][] frames = traffic.frames();
         for (int i = 0; i < frames.length; i++) {
             byte[] f = frames[i];
             long expected = program.classify(f, 0, f.length);
             assertEquals(expected, java.classify(f, 0, f.length), workload + " frame " + i);
+            assertEquals(expected, jit.classify(f, 0, f.length), workload + " frame " + i + " (JIT)");
             histogram[(int) Math.min(7, expected == 262144 ? 7 : expected)]++;
         }
         // Every workload but the ethertype filter must take more than one branch on this traffic.

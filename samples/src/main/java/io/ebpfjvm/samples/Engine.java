@@ -8,6 +8,11 @@ import io.ebpfjvm.core.helper.HelperRegistry;
 import io.ebpfjvm.core.isa.Program;
 import io.ebpfjvm.core.loader.ProgramSpec;
 import io.ebpfjvm.interp.Interpreter;
+import io.ebpfjvm.jit.Jit;
+import io.ebpfjvm.jit.JitOptions;
+import io.ebpfjvm.verifier.VerifiedProgram;
+import io.ebpfjvm.verifier.Verifier;
+import io.ebpfjvm.verifier.VerifierOptions;
 
 /**
  * The execution engines the samples can run a program in. Every engine turns a loaded
@@ -27,21 +32,21 @@ public enum Engine {
             return Interpreter.compile(program, type, helpers, ExecutionOptions.defaults());
         }
     },
-    /** eBPF translated to JVM bytecode (vm-jit); not part of this build yet. */
+    /**
+     * eBPF translated to JVM bytecode (vm-jit). Programs of objects are verified first and the
+     * verifier's facts let the JIT access proven memory directly.
+     */
     JIT("jit") {
         @Override
-        public boolean available() {
-            return false;
-        }
-
-        @Override
         public ExecutableProgram compile(ProgramSpec spec, ProgramType type, MapSet maps, HelperRegistry helpers) {
-            throw new UnsupportedOperationException("the JIT is not available in this build");
+            VerifiedProgram verified = Verifier.verify(spec, type, maps, VerifierOptions.defaults());
+            return Jit.compile(spec, type, maps, helpers, ExecutionOptions.defaults(),
+                JitOptions.defaults().withFacts(verified::access));
         }
 
         @Override
         public ExecutableProgram compile(Program program, ProgramType type, HelperRegistry helpers) {
-            throw new UnsupportedOperationException("the JIT is not available in this build");
+            return Jit.compile(program, type, MapSet.empty(), helpers, ExecutionOptions.defaults(), JitOptions.defaults());
         }
     };
 
