@@ -24,14 +24,30 @@ import java.util.concurrent.Callable;
         "The output assembles back to the same bytes with 'ebpf asm'."})
 final class DisasmCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "Raw .bin, hex text, ELF .o, or - for standard input.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "Raw .bin, hex text, ELF .o, or - for standard input.")
     String input;
+
+    @Option(names = "--cbpf", paramLabel = "FILE",
+        description = "A classic BPF filter (tcpdump -dd text) instead of FILE: shows the eBPF it is translated to.")
+    String cbpf;
 
     @Option(names = {"-s", "--section"}, paramLabel = "S", description = "Only this section of an ELF object.")
     String section;
 
     @Override
     public Integer call() {
+        if (cbpf != null) {
+            if (input != null || section != null) {
+                throw new EbpfException("give either FILE or --cbpf FILE, not both");
+            }
+            String text = new String(Inputs.readBytes(cbpf, System.in), StandardCharsets.UTF_8);
+            System.out.print(Disassembler.disassemble(io.ebpfjvm.core.cbpf.ClassicTranslator.translate(
+                io.ebpfjvm.core.cbpf.ClassicProgram.fromText(text))));
+            return ExitCodes.OK;
+        }
+        if (input == null) {
+            throw new EbpfException("no input: give FILE (raw code, hex text or an ELF object) or --cbpf FILE");
+        }
         String where = "-".equals(input) ? "<stdin>" : input;
         byte[] data = Inputs.readBytes(input, System.in);
         StringBuilder out = new StringBuilder();

@@ -15,11 +15,26 @@ import java.util.concurrent.Callable;
 @Command(name = "maps", mixinStandardHelpOptions = true, description = "List the maps, global variables and programs of a clang-built object.")
 final class MapsCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "OBJ", description = "The ELF object (.o).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "OBJ", description = "The ELF object (.o).")
     String object;
+
+    @picocli.CommandLine.Option(names = "--cbpf", paramLabel = "FILE", description = "A classic BPF filter (tcpdump -dd text) instead of OBJ.")
+    String cbpf;
 
     @Override
     public Integer call() {
+        if (cbpf != null) {
+            if (object != null) {
+                throw new io.ebpfjvm.core.error.EbpfException("give either OBJ or --cbpf FILE, not both");
+            }
+            var filter = io.ebpfjvm.core.cbpf.ClassicProgram.fromText(
+                new String(Inputs.readBytes(cbpf, System.in), java.nio.charset.StandardCharsets.UTF_8));
+            System.out.println("classic BPF filter of " + filter.size() + " instructions: no maps");
+            return ExitCodes.OK;
+        }
+        if (object == null) {
+            throw new io.ebpfjvm.core.error.EbpfException("no object: give OBJ (a clang-built .o) or --cbpf FILE");
+        }
         BpfObject o = ObjectLoader.load(Inputs.readBytes(object, System.in), object);
         System.out.printf("%-24s %-28s %8s %10s %11s %s%n", "NAME", "TYPE", "KEY", "VALUE", "MAX", "FLAGS");
         for (MapSpec m : o.maps()) {

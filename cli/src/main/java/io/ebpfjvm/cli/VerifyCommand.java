@@ -28,8 +28,12 @@ import java.util.concurrent.Callable;
     description = "Verify the programs of a clang-built object the way the Linux kernel's verifier does.")
 final class VerifyCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "OBJ", description = "The ELF object (.o), or - for standard input.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "OBJ", description = "The ELF object (.o), or - for standard input.")
     String object;
+
+    @Option(names = "--cbpf", paramLabel = "FILE",
+        description = "A classic BPF filter (tcpdump -dd text) instead of OBJ, checked as the kernel checks classic filters.")
+    String cbpf;
 
     @CommandLine.ArgGroup(exclusive = true)
     Selection selection;
@@ -57,6 +61,19 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         if (logLevel < 0 || logLevel > 2) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--log must be 0, 1 or 2, not " + logLevel);
+        }
+        if (cbpf != null) {
+            if (object != null || selection != null || type != null) {
+                throw new io.ebpfjvm.core.error.EbpfException("--cbpf FILE stands alone: no OBJ, --section, --program or --type");
+            }
+            // Parsing applies the kernel's bpf_check_classic rules; a bad filter throws with the instruction.
+            var filter = io.ebpfjvm.core.cbpf.ClassicProgram.fromText(
+                new String(Inputs.readBytes(cbpf, System.in), java.nio.charset.StandardCharsets.UTF_8));
+            System.out.println("cbpf: OK (" + filter.size() + " classic instructions checked as the kernel's bpf_check_classic does)");
+            return ExitCodes.OK;
+        }
+        if (object == null) {
+            throw new io.ebpfjvm.core.error.EbpfException("no object: give OBJ (a clang-built .o) or --cbpf FILE");
         }
         ProgramType forced = type == null ? null : parseType(type);
         byte[] bytes = Inputs.readBytes(object, System.in);

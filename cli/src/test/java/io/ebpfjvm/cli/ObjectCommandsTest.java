@@ -170,4 +170,35 @@ class ObjectCommandsTest {
         assertEquals(2, Main.execute("pcap", "--cbpf", filter.toString(), bad.toString(), "--no-verify"));
         assertEquals("ebpf pcap: " + bad + ": global header truncated at byte 6, expected 24 bytes", err.toString().trim());
     }
+
+    @Test
+    void disasmOfACbpfFilterShowsItsTranslationWhichAssemblesBack() throws Exception {
+        Path filter = tmp.resolve("filter.txt");
+        try (InputStream in = getClass().getResourceAsStream("/cbpf/filter01.txt")) {
+            Files.write(filter, in.readAllBytes());
+        }
+        assertEquals(0, Main.execute("disasm", "--cbpf", filter.toString()), err.toString(StandardCharsets.UTF_8));
+        var expected = io.ebpfjvm.core.cbpf.ClassicTranslator.translate(
+            io.ebpfjvm.core.cbpf.ClassicProgram.fromText(Files.readString(filter)));
+        assertEquals(expected, io.ebpfjvm.core.asm.Assembler.assemble(out.toString(StandardCharsets.UTF_8)));
+        assertTrue(expected.size() > 2, "a real filter, not an empty program");
+    }
+
+    @Test
+    void mapsAndVerifyAcceptACbpfFilter() throws Exception {
+        Path filter = tmp.resolve("filter.txt");
+        try (InputStream in = getClass().getResourceAsStream("/cbpf/filter01.txt")) {
+            Files.write(filter, in.readAllBytes());
+        }
+        int n = io.ebpfjvm.core.cbpf.ClassicProgram.fromText(Files.readString(filter)).size();
+        assertEquals(0, Main.execute("maps", "--cbpf", filter.toString()));
+        assertEquals(0, Main.execute("verify", "--cbpf", filter.toString()));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("classic BPF filter of " + n + " instructions: no maps"), printed);
+        assertTrue(printed.contains("cbpf: OK (" + n + " classic instructions"), printed);
+        Path jumpsOut = tmp.resolve("bad.txt");
+        Files.writeString(jumpsOut, "{ 0x15, 9, 9, 0x00000001 },\n{ 0x6, 0, 0, 0x00000000 },\n");
+        assertEquals(2, Main.execute("verify", "--cbpf", jumpsOut.toString()));
+        assertEquals(1, err.toString(StandardCharsets.UTF_8).lines().count(), err.toString(StandardCharsets.UTF_8));
+    }
 }
