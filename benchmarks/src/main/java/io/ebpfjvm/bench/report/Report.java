@@ -38,8 +38,9 @@ public final class Report {
             System.exit(1);
         }
         Table table = new Table(all, ResultFiles.instructions(dir.resolve("insns.json")));
-        Files.writeString(dir.resolve("table.md"), table.markdown(machine));
+        String markdown = table.markdown(machine) + ResultFiles.preparation(dir.resolve("prepare.json"));
+        Files.writeString(dir.resolve("table.md"), markdown);
         Files.writeString(dir.resolve("chart.svg"), new Chart(all).svg());
-        System.out.print(table.markdown(machine));
+        System.out.print(markdown);
     }
 }

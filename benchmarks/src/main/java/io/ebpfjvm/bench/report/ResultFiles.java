@@ -29,8 +29,8 @@ final class ResultFiles {
             JsonObject primary = run.getAsJsonObject("primaryMetric");
             double alloc = Double.NaN;
             JsonObject secondary = run.getAsJsonObject("secondaryMetrics");
-            if (secondary != null && secondary.has("·gc.alloc.rate.norm")) {
-                alloc = secondary.getAsJsonObject("·gc.alloc.rate.norm").get("score").getAsDouble();
+            if (secondary != null && secondary.has("gc.alloc.rate.norm")) {
+                alloc = secondary.getAsJsonObject("gc.alloc.rate.norm").get("score").getAsDouble();
             }
             double error = primary.get("scoreError").isJsonPrimitive() ? primary.get("scoreError").getAsDouble() : Double.NaN;
             out.add(new Measurement(params.get("program").getAsString(), params.get("mix").getAsString(),
@@ -50,6 +50,24 @@ final class ResultFiles {
             }
         }
         return out;
+    }
+
+    /** A markdown table of {@code PrepareBenchmark}: microseconds to verify and to JIT-compile, if the file exists. */
+    static String preparation(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return "";
+        }
+        java.util.Map<String, double[]> rows = new java.util.LinkedHashMap<>();
+        for (JsonElement e : JsonParser.parseString(Files.readString(file)).getAsJsonArray()) {
+            JsonObject run = e.getAsJsonObject();
+            String program = run.getAsJsonObject("params").get("program").getAsString();
+            double score = run.getAsJsonObject("primaryMetric").get("score").getAsDouble();
+            double[] row = rows.computeIfAbsent(program, k -> new double[] {Double.NaN, Double.NaN});
+            row[run.get("benchmark").getAsString().endsWith(".verify") ? 0 : 1] = score;
+        }
+        StringBuilder md = new StringBuilder("\n| program | verify (us) | JIT compile with facts (us) |\n|---|---:|---:|\n");
+        rows.forEach((program, r) -> md.append(String.format(java.util.Locale.ROOT, "| %s | %.0f | %.0f |%n", program, r[0], r[1])));
+        return md.toString();
     }
 
     /** Kernel figures ({@code bpftool prog run}), if the file exists. */

@@ -80,6 +80,6 @@ final class Table {
     }
 
     static String fmt(double v) {
-        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : v < 0.05 && v > -0.05 ? "0" : String.format(Locale.ROOT, "%.1f", v);
     }
 }
