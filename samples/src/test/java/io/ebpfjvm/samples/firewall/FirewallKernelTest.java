@@ -1,5 +1,6 @@
 package io.ebpfjvm.samples.firewall;
 
+import io.ebpfjvm.interp.object.KernelOracle;
 import io.ebpfjvm.core.elf.ElfFile;
 import io.ebpfjvm.core.exec.ExecutableProgram;
 import io.ebpfjvm.core.map.BpfMap;
@@ -94,7 +95,7 @@ class FirewallKernelTest {
                 List<byte[][]> content = new ArrayList<>();
                 map.forEach((k, v) -> content.add(new byte[][] {k, v}));
                 for (byte[][] kv : content) {
-                    kernel.update(name, kv[0], kv[1]);
+                    kernel.updateMap(name, kv[0], kv[1]);
                     entries++;
                 }
             }
@@ -112,17 +113,17 @@ class FirewallKernelTest {
                 if (packet.length < 14) {
                     continue;  // bpftool prog run wants a whole Ethernet header
                 }
-                long expected = kernel.run(Firewall.PROGRAM, packet);
+                long expected = kernel.run(Firewall.PROGRAM, packet).returnValue();
                 assertEquals(expected, program.run(packet.clone()), () -> "packet " + HexFormat.of().formatHex(packet));
                 sent++;
                 drops += expected == Action.DROP.xdpCode() ? 1 : 0;
             }
 
             for (int id : rules.ruleIds()) {
-                assertEquals(sum(kernel.lookup("rule_stats", u32(id))), ours.ruleCounter(id), "rule_stats[" + id + "]");
+                assertEquals(sum(kernel.lookupPerCpu("rule_stats", u32(id))), ours.ruleCounter(id), "rule_stats[" + id + "]");
             }
-            byte[] kernelTotals = kernel.lookup(".bss", u32(0)).get(0);
-            byte[] kernelReports = kernel.lookup(".data", u32(0)).get(0);
+            byte[] kernelTotals = kernel.lookup(".bss", u32(0));
+            byte[] kernelReports = kernel.lookup(".data", u32(0));
             Totals t = ours.totals();
             ByteBuffer kt = ByteBuffer.wrap(kernelTotals).order(ByteOrder.LITTLE_ENDIAN);
             assertEquals(List.of(kt.getLong(0), kt.getLong(8), kt.getLong(16), kt.getLong(24), kt.getLong(32),

@@ -19,12 +19,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code bpftool prog run}. {@link #open} skips the calling test cleanly when there is no
  * root, no bpftool or no BPF-capable kernel.
  */
-final class KernelOracle implements AutoCloseable {
+public final class KernelOracle implements AutoCloseable {
     private static final Pattern RETURN = Pattern.compile("Return value: (\\d+)");
     private final Path pin;
     private final Path object;
 
-    record Result(long returnValue, byte[] packetOut) {
+    public record Result(long returnValue, byte[] packetOut) {
     }
 
     private KernelOracle(Path pin, Path object) {
@@ -38,6 +38,13 @@ final class KernelOracle implements AutoCloseable {
     }
 
     static KernelOracle open(String resource) throws Exception {
+        try (InputStream in = KernelOracle.class.getResourceAsStream("/bpf/" + resource)) {
+            return open(in.readAllBytes(), resource);
+        }
+    }
+
+    /** Loads an object given as bytes; {@code resource} names it in pins and messages. */
+    public static KernelOracle open(byte[] elf, String resource) throws Exception {
         assumeTrue(Tools.find("bpftool") != null || Files.isExecutable(Path.of("/usr/sbin/bpftool")), "bpftool not installed");
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
         Path fs = Path.of("/sys/fs/bpf");
@@ -50,9 +57,7 @@ final class KernelOracle implements AutoCloseable {
             }
         }
         Path object = Files.createTempFile(resource.replace(".o", ""), ".o");
-        try (InputStream in = KernelOracle.class.getResourceAsStream("/bpf/" + resource)) {
-            Files.write(object, in.readAllBytes());
-        }
+        Files.write(object, elf);
         Path pin = fs.resolve("ebpf-jvm-" + resource.replace(".o", "") + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         KernelOracle oracle = new KernelOracle(pin, object);
         try {
@@ -76,8 +81,24 @@ final class KernelOracle implements AutoCloseable {
         return out;
     }
 
-    void updateMap(String map, byte[] key, byte[] value) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(bpftool(), "map", "update", "pinned", pin + "-maps/" + map, "key", "hex"));
+    /**
+     * The pinned path of a map: its name, or for global data ({@code .bss}, {@code .data}, ...)
+     * the libbpf name ending in {@code _bss}, {@code _data}, ...
+     */
+    private String mapPath(String name) throws IOException {
+        Path maps = Path.of(pin + "-maps");
+        if (Files.exists(maps.resolve(name))) {
+            return maps.resolve(name).toString();
+        }
+        String suffix = name.replace('.', '_');
+        try (java.util.stream.Stream<Path> all = Files.list(maps)) {
+            return all.filter(p -> p.getFileName().toString().endsWith(suffix)).findFirst()
+                .orElseThrow(() -> new IOException("no pinned map " + name + " in " + maps)).toString();
+        }
+    }
+
+    public void updateMap(String map, byte[] key, byte[] value) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(bpftool(), "map", "update", "pinned", mapPath(map), "key", "hex"));
         cmd.addAll(hexWords(key));
         cmd.add("value");
         cmd.add("hex");
@@ -85,27 +106,32 @@ final class KernelOracle implements AutoCloseable {
         Tools.run(cmd);
     }
 
-    /** Reads a map value as hex bytes printed by bpftool. */
-    byte[] lookup(String map, byte[] key) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(bpftool(), "-j", "map", "lookup", "pinned", pin + "-maps/" + map, "key", "hex"));
+    /** Reads a map value as hex bytes printed by bpftool (for a per-CPU map, CPU 0's). */
+    public byte[] lookup(String map, byte[] key) throws Exception {
+        return lookupPerCpu(map, key).get(0);
+    }
+
+    /** The value under {@code key}: one array, or for per-CPU maps one per CPU. */
+    public List<byte[]> lookupPerCpu(String map, byte[] key) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(bpftool(), "-j", "map", "lookup", "pinned", mapPath(map), "key", "hex"));
         cmd.addAll(hexWords(key));
         String out = Tools.run(cmd);
-        // JSON output: "value":["0x11","0x00",...] (then a BTF-formatted copy we ignore).
-        Matcher m = Pattern.compile("\"value\":\\[([^\\]]*)]").matcher(out);
-        if (!m.find()) {
+        // JSON output: "value":["0x11","0x00",...] once, or once per CPU under "values"; the
+        // BTF-formatted copy that may follow holds no "0x" words.
+        Matcher m = Pattern.compile("\"value\":\\[(\"0x[^\\]]*)]").matcher(out);
+        List<byte[]> values = new ArrayList<>();
+        while (m.find()) {
+            values.add(bytes(m.group(1)));
+        }
+        if (values.isEmpty()) {
             throw new IOException("no value in: " + out);
         }
-        String[] words = m.group(1).replace("\"", "").split(",");
-        byte[] v = new byte[words.length];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (byte) Integer.parseInt(words[i].trim().replaceFirst("^0x", ""), 16);
-        }
-        return v;
+        return values;
     }
 
     /** Every entry of a map as bpftool dumps it: key and value bytes (per-CPU maps: every CPU's value, concatenated). */
     List<byte[][]> dump(String map) throws Exception {
-        String out = Tools.run(List.of(bpftool(), "-j", "map", "dump", "pinned", pin + "-maps/" + map));
+        String out = Tools.run(List.of(bpftool(), "-j", "map", "dump", "pinned", mapPath(map)));
         List<byte[][]> entries = new ArrayList<>();
         // Entries: {"key":[...],"value":[...]} or {"key":[...],"values":[{"cpu":0,"value":[...]},...]}.
         Matcher entry = Pattern.compile("\\{\"key\":\\[([^\\]]*)],\"values?\":(\\[\\{.*?}]|\\[[^\\]]*])").matcher(out);
@@ -142,12 +168,12 @@ final class KernelOracle implements AutoCloseable {
         return Tools.run(List.of(bpftool(), "prog", "dump", "xlated", "pinned", pin.resolve(program).toString(), "linum"));
     }
 
-    void setProgram(String progArray, int index, String program) throws Exception {
+    public void setProgram(String progArray, int index, String program) throws Exception {
         Tools.run(List.of(bpftool(), "map", "update", "pinned", pin + "-maps/" + progArray, "key", "hex",
             String.format("%02x", index), "00", "00", "00", "value", "pinned", pin.resolve(program).toString()));
     }
 
-    Result run(String program, byte[] packet) throws Exception {
+    public Result run(String program, byte[] packet) throws Exception {
         Path in = Files.createTempFile("pkt", ".in");
         Path out = Files.createTempFile("pkt", ".out");
         try {
