@@ -7,6 +7,7 @@ import io.ebpfjvm.core.error.EbpfRuntimeException;
 import io.ebpfjvm.core.exec.ExecutableProgram;
 import io.ebpfjvm.core.exec.ExecutionOptions;
 import io.ebpfjvm.core.exec.MapSet;
+import io.ebpfjvm.core.exec.PerThread;
 import io.ebpfjvm.core.exec.ProgramTable;
 import io.ebpfjvm.core.exec.RunResult;
 import io.ebpfjvm.core.map.BpfMap;
@@ -36,7 +37,7 @@ final class InterpretedProgram implements ExecutableProgram {
     private final MapSet maps;
     private final ProgramTable programs;
     private final ContextLayout layout;
-    private final ThreadLocal<ThreadState> states;
+    private final PerThread<ThreadState> states;
 
     InterpretedProgram(Program program, ProgramType type, MapSet maps, HelperRegistry helpers, ExecutionOptions options) {
         this.code = new DecodedProgram(program);
@@ -46,7 +47,7 @@ final class InterpretedProgram implements ExecutableProgram {
         this.layout = type.context();
         this.helpers = helpers;
         this.stepLimit = options.stepLimit();
-        this.states = ThreadLocal.withInitial(() -> new ThreadState(maps, type));
+        this.states = new PerThread<>(() -> new ThreadState(maps, type));
         checkMapReferences(program);
     }
 

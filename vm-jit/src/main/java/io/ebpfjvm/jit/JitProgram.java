@@ -6,6 +6,7 @@ import io.ebpfjvm.core.error.EbpfException;
 import io.ebpfjvm.core.error.EbpfRuntimeException;
 import io.ebpfjvm.core.exec.ExecutableProgram;
 import io.ebpfjvm.core.exec.MapSet;
+import io.ebpfjvm.core.exec.PerThread;
 import io.ebpfjvm.core.exec.ProgramType;
 import io.ebpfjvm.core.memory.Pointers;
 import io.ebpfjvm.core.memory.Regions;
@@ -25,7 +26,7 @@ final class JitProgram implements ExecutableProgram {
     private final MapSet maps;
     private final ContextLayout layout;
     private final long stepLimit;
-    private final ThreadLocal<JitState> states;
+    private final PerThread<JitState> states;
     private final Translator.Result code;
 
     JitProgram(JitEntry entry, ProgramType type, MapSet maps, long stepLimit, Translator.Result code) {
@@ -35,7 +36,7 @@ final class JitProgram implements ExecutableProgram {
         this.layout = type.context();
         this.stepLimit = stepLimit;
         this.code = code;
-        this.states = ThreadLocal.withInitial(() -> new JitState(maps, type));
+        this.states = new PerThread<>(() -> new JitState(maps, type));
     }
 
     JitEntry entry() {
@@ -67,8 +68,7 @@ final class JitProgram implements ExecutableProgram {
             if (layout == null) {
                 return execute(s, Pointers.make(Regions.PACKET, 0), length);
             }
-            (metadata == null ? DEFAULT_METADATA : metadata).fill(layout, s.context, memory, offset, length);
-            s.memory.map(Regions.CONTEXT, s.context, 0, layout.size(), true);
+            fillContext(s, metadata == null ? DEFAULT_METADATA : metadata, memory, offset, length);
             return execute(s, Pointers.make(Regions.CONTEXT, 0), 0);
         } finally {
             release(s);
@@ -91,8 +91,7 @@ final class JitProgram implements ExecutableProgram {
             if (layout == null) {
                 return execute(s, Pointers.make(Regions.PACKET, 0), length);
             }
-            DEFAULT_METADATA.fill(layout, s.context, scratch, 0, length);
-            s.memory.map(Regions.CONTEXT, s.context, 0, layout.size(), true);
+            fillContext(s, DEFAULT_METADATA, scratch, 0, length);
             return execute(s, Pointers.make(Regions.CONTEXT, 0), 0);
         } finally {
             // Written back even when the run faults, so the buffer ends as a byte[] would.
@@ -114,12 +113,33 @@ final class JitProgram implements ExecutableProgram {
         }
     }
 
+    /**
+     * Points the state at the packet. Reference stores into the long-lived state cost a GC write
+     * barrier each, so only the array is stored, and only when it differs from the last run's.
+     */
     private static void mapPacket(JitState s, byte[] array, int offset, int length, boolean writable) {
         s.memory.map(Regions.PACKET, array, offset, length, writable);
-        s.packet = array;
-        s.packetForStores = writable ? array : JitState.EMPTY;
+        if (s.packet != array) {
+            s.packet = array;
+        }
+        s.packetWritable = writable;
         s.packetBase = offset;
         s.packetLength = length;
+    }
+
+    /**
+     * Writes the context structure for this packet. A read-only context (xdp_md) whose fields
+     * do not depend on the packet is left as the last run filled it when the metadata is the same.
+     */
+    private void fillContext(JitState s, PacketMetadata m, byte[] packet, int offset, int length) {
+        if (layout.readOnly() && s.filledFrom == m && s.filledVersion == m.version()) {
+            return;
+        }
+        m.fill(layout, s.context, packet, offset, length);
+        if (s.filledFrom != m) {
+            s.filledFrom = m;
+        }
+        s.filledVersion = m.version();
     }
 
     private JitState acquire() {
@@ -131,12 +151,13 @@ final class JitProgram implements ExecutableProgram {
         return s;
     }
 
+    /**
+     * Ends a run. The packet stays mapped (unreachable to anyone until the next run on this
+     * thread maps its own): clearing it would cost the write barriers that mapping saves, at
+     * the price of keeping the thread's last packet array reachable.
+     */
     private static void release(JitState s) {
         s.busy = false;
-        s.memory.unmap(Regions.PACKET);
-        s.memory.unmap(Regions.CONTEXT);
-        s.packet = JitState.EMPTY;
-        s.packetForStores = JitState.EMPTY;
     }
 
     private long execute(JitState s, long r1, long r2) {

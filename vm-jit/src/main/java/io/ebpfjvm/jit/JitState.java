@@ -1,11 +1,13 @@
 package io.ebpfjvm.jit;
 
 import io.ebpfjvm.core.context.ContextLayout;
+import io.ebpfjvm.core.context.PacketMetadata;
 import io.ebpfjvm.core.exec.MapSet;
 import io.ebpfjvm.core.exec.ProgramType;
 import io.ebpfjvm.core.helper.HelperContext;
 import io.ebpfjvm.core.isa.Opcodes;
 import io.ebpfjvm.core.memory.AddressSpace;
+import io.ebpfjvm.core.memory.Regions;
 
 /**
  * Everything one thread needs to run compiled code, allocated once and reused: the address
@@ -15,7 +17,8 @@ import io.ebpfjvm.core.memory.AddressSpace;
  * Generated code reads its fields directly, hence public.
  */
 public final class JitState implements HelperContext {
-    static final byte[] EMPTY = new byte[0];
+    /** An empty array: what compiled code stores into when the packet is read-only. */
+    public static final byte[] EMPTY = new byte[0];
 
     public final AddressSpace memory = new AddressSpace();
     /** All stack frames; frame f occupies {@code [f * 512, (f + 1) * 512)}. */
@@ -24,8 +27,8 @@ public final class JitState implements HelperContext {
     public final byte[] context = new byte[256];
     /** The array holding the current packet, its window start and length. */
     public byte[] packet = EMPTY;
-    /** The packet array for direct stores: empty when the packet is read-only, so a store faults. */
-    public byte[] packetForStores = EMPTY;
+    /** Whether direct stores may write the packet (compiled code stores into an empty array otherwise, so a store faults). */
+    public boolean packetWritable;
     public int packetBase;
     public int packetLength;
     /** Register files r0..r10 per call frame, for functions split into regions and for block fallback. */
@@ -39,6 +42,9 @@ public final class JitState implements HelperContext {
     int tailCalls;
     boolean busy;
     byte[] scratch = EMPTY;
+    /** The metadata (and its version) the context was last filled from. */
+    PacketMetadata filledFrom;
+    int filledVersion;
 
     final MapSet maps;
     final ProgramType type;
@@ -49,6 +55,10 @@ public final class JitState implements HelperContext {
         this.type = type;
         this.layout = type.context();
         maps.mapInto(memory);
+        if (layout != null && layout.hasPacket()) {
+            // The state's own context array stays mapped: each run only refills it.
+            memory.map(Regions.CONTEXT, context, 0, layout.size(), true);
+        }
     }
 
     @Override

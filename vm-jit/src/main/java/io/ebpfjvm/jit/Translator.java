@@ -3,7 +3,11 @@ package io.ebpfjvm.jit;
 import io.ebpfjvm.core.context.ContextLayout;
 import io.ebpfjvm.core.exec.MapSet;
 import io.ebpfjvm.core.exec.ProgramType;
+import io.ebpfjvm.core.helper.Helper;
 import io.ebpfjvm.core.helper.HelperRegistry;
+import io.ebpfjvm.core.helper.KernelHelpers;
+import io.ebpfjvm.core.map.BpfMap;
+import io.ebpfjvm.core.map.MapType;
 import io.ebpfjvm.core.isa.Instruction;
 import io.ebpfjvm.core.isa.Program;
 import io.ebpfjvm.core.map.Errno;
@@ -45,6 +49,10 @@ final class Translator {
     private static final String SEMANTICS = "io/ebpfjvm/core/isa/Semantics";
     private static final String SPACE = "io/ebpfjvm/core/memory/AddressSpace";
     private static final String HELPER = "io/ebpfjvm/core/helper/Helper";
+    private static final String MAP = "io/ebpfjvm/core/map/BpfMap";
+    /** Map types whose lookup yields a value pointer and whose update and delete are plain. */
+    private static final java.util.Set<MapType> DIRECT_MAP_TYPES = java.util.EnumSet.of(MapType.HASH, MapType.ARRAY,
+        MapType.PERCPU_HASH, MapType.PERCPU_ARRAY, MapType.LRU_HASH, MapType.LPM_TRIE);
     private static final String FN_DESC = "(" + STATE_D + "IJJJJJJJJJJ)J";
     private static final String REGION_DESC = "(" + STATE_D + "I[JI)I";
     private static final Handle CLASS_DATA_AT = new Handle(H_INVOKESTATIC, "java/lang/invoke/MethodHandles", "classDataAt",
@@ -372,6 +380,7 @@ final class Translator {
 
     /** Emits one method holding {@code blocks}; {@code region} -1 means the whole function. */
     private final class MethodGen {
+        private final BlockValues known = new BlockValues();
         private final ControlFlow.Function function;
         private final List<ControlFlow.Block> blocks;
         private final int region;
@@ -520,7 +529,18 @@ final class Translator {
             mv.visitVarInsn(ALOAD, 0);
             mv.visitFieldInsn(GETFIELD, STATE, "packetLength", "I");
             mv.visitVarInsn(ISTORE, plen);
-            loadField("packetForStores", "[B", pktw);
+            // pktw = packetWritable ? packet : EMPTY
+            Label readOnly = new Label();
+            Label chosen = new Label();
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, STATE, "packetWritable", "Z");
+            mv.visitJumpInsn(IFEQ, readOnly);
+            mv.visitVarInsn(ALOAD, pkt);
+            mv.visitJumpInsn(GOTO, chosen);
+            mv.visitLabel(readOnly);
+            mv.visitFieldInsn(GETSTATIC, STATE, "EMPTY", "[B");
+            mv.visitLabel(chosen);
+            mv.visitVarInsn(ASTORE, pktw);
             if (split) {
                 reload(regsSlot);
                 // Enter at the block the dispatcher names.
@@ -588,6 +608,7 @@ final class Translator {
             chargeBudget(b);
             boolean interpreted = options.interpretedBlocks().contains(b.start());
             int segmentStart = -1;
+            known.reset();
             for (int pc = b.start(); pc < b.end(); pc += program.get(pc).isLddw() ? 2 : 1) {
                 Instruction insn = program.get(pc);
                 if (interpreted && BlockInterpreter.handles(insn)) {
@@ -599,11 +620,13 @@ final class Translator {
                 if (segmentStart >= 0) {
                     interpretSegment(segmentStart, pc);
                     segmentStart = -1;
+                    known.reset();
                 }
                 Label here = new Label();
                 mv.visitLabel(here);
                 mv.visitLineNumber(pc, here);
                 emitInstruction(pc, insn);
+                known.after(insn);
             }
             if (segmentStart >= 0) {
                 interpretSegment(segmentStart, b.end());
@@ -951,7 +974,7 @@ final class Translator {
                 bpfLoop(pc);
             } else if (helpers.get(id) == null) {
                 fail(pc, "unknown helper " + id + ": not registered");
-            } else {
+            } else if (!directMapCall(pc, id)) {
                 helper(pc, id);
             }
         }
@@ -978,6 +1001,67 @@ final class Translator {
             mv.visitVarInsn(ALOAD, 0);
             mv.visitFieldInsn(GETFIELD, STATE, "stop", "Z");
             mv.visitJumpInsn(IFNE, exit);
+        }
+
+        /**
+         * A kernel map helper whose map (r1) and stack key (r2) and value (r3, for update) the
+         * block proves: calls the map with the key's stack index, skipping the helper's
+         * handle and pointer decoding. Same results as the helper; false when not applicable.
+         */
+        private boolean directMapCall(int pc, int id) {
+            Helper registered = helpers.get(id);
+            boolean lookup = id == KernelHelpers.MAP_LOOKUP_ELEM && registered == KernelHelpers.MAP_LOOKUP;
+            boolean update = id == KernelHelpers.MAP_UPDATE_ELEM && registered == KernelHelpers.MAP_UPDATE;
+            boolean delete = id == KernelHelpers.MAP_DELETE_ELEM && registered == KernelHelpers.MAP_DELETE;
+            int m = known.mapIndex(1);
+            if (!(lookup || update || delete) || m < 0 || m >= maps.size() || !DIRECT_MAP_TYPES.contains(maps.get(m).type())) {
+                return false;
+            }
+            BpfMap map = maps.get(m);
+            if (!onStack(2, map.spec().keySize()) || (update && !onStack(3, map.spec().valueSize()))) {
+                return false;
+            }
+            setPc(pc);
+            mv.visitLdcInsn(condy(constant(map), "L" + MAP + ";"));
+            stackIndex(2);
+            if (lookup) {
+                mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "lookupSlot", "([BI)I", false);
+                // slot < 0 -> NULL, else a pointer to the value: what the helper returns.
+                Label missing = new Label();
+                Label done = new Label();
+                mv.visitInsn(DUP);
+                mv.visitJumpInsn(IFLT, missing);
+                mv.visitInsn(I2L);
+                push(mv, Pointers.make(Regions.mapValues(m), 0));
+                mv.visitInsn(LADD);
+                mv.visitJumpInsn(GOTO, done);
+                mv.visitLabel(missing);
+                mv.visitInsn(POP);
+                mv.visitInsn(LCONST_0);
+                mv.visitLabel(done);
+            } else if (update) {
+                stackIndex(3);
+                load(4);
+                mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "update", "([BI[BIJ)J", false);
+            } else {
+                mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "delete", "([BI)J", false);
+            }
+            store(0, pc);
+            return true;
+        }
+
+        /** Whether register r points at {@code size} bytes inside the current stack frame. */
+        private boolean onStack(int r, int size) {
+            long off = known.stackOffset(r);
+            return known.onStack(r) && off >= -STACK_SIZE && off + size <= 0;
+        }
+
+        /** Pushes the stack array and the index register {@code r} (known r10 + k) points at. */
+        private void stackIndex(int r) {
+            mv.visitVarInsn(ALOAD, stack);
+            mv.visitVarInsn(ILOAD, fb);
+            push(mv, STACK_SIZE + (int) known.stackOffset(r));
+            mv.visitInsn(IADD);
         }
 
         private void helper(int pc, int id) {

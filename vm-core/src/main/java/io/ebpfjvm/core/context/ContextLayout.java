@@ -137,6 +137,11 @@ public enum ContextLayout {
         return Long.MIN_VALUE;
     }
 
+    /** True when no field may be stored to, so a filled context stays as filled across runs. */
+    public boolean readOnly() {
+        return this != SK_BUFF && this != BPF_SOCK;
+    }
+
     /** Null when a program may store {@code size} bytes at {@code offset}, else why not. */
     public String storeProblem(int offset, int size) {
         switch (this) {

@@ -11,12 +11,19 @@ import java.util.Arrays;
 public final class PacketMetadata {
     private final int[] words = new int[48];
     private final boolean[] set = new boolean[48];
+    private int version;
 
     /** Sets the 32-bit field at byte offset {@code offset} of the context structure. */
     public PacketMetadata field(int offset, int value) {
         words[offset / 4] = value;
         set[offset / 4] = true;
+        version++;
         return this;
+    }
+
+    /** Changes with every {@link #field} call: lets an engine keep a filled read-only context while it is current. */
+    public int version() {
+        return version;
     }
 
     public static PacketMetadata defaults() {

@@ -29,6 +29,14 @@ public final class KernelHelpers {
     private KernelHelpers() {
     }
 
+    /**
+     * The map helpers' implementations. A JIT that sees one of these registered under its id
+     * (and not a user's replacement) may call the map directly instead, with the same effect.
+     */
+    public static final Helper MAP_LOOKUP = KernelHelpers::lookup;
+    public static final Helper MAP_UPDATE = KernelHelpers::update;
+    public static final Helper MAP_DELETE = KernelHelpers::delete;
+
     public static final int MAP_LOOKUP_ELEM = 1;
     public static final int MAP_UPDATE_ELEM = 2;
     public static final int MAP_DELETE_ELEM = 3;
@@ -99,10 +107,10 @@ public final class KernelHelpers {
             .register(GET_CURRENT_COMM, proto("get_current_comm", INTEGER, PTR_TO_UNINIT_MEM, CONST_SIZE),
                 (c, buf, size, a, b, d) -> currentComm(c, task, buf, size))
             .register(MAP_LOOKUP_ELEM, proto("map_lookup_elem", ReturnKind.PTR_TO_MAP_VALUE_OR_NULL, CONST_MAP_PTR, PTR_TO_MAP_KEY),
-                KernelHelpers::lookup)
+                MAP_LOOKUP)
             .register(MAP_UPDATE_ELEM, proto("map_update_elem", INTEGER, CONST_MAP_PTR, PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, ANYTHING),
-                KernelHelpers::update)
-            .register(MAP_DELETE_ELEM, proto("map_delete_elem", INTEGER, CONST_MAP_PTR, PTR_TO_MAP_KEY), KernelHelpers::delete)
+                MAP_UPDATE)
+            .register(MAP_DELETE_ELEM, proto("map_delete_elem", INTEGER, CONST_MAP_PTR, PTR_TO_MAP_KEY), MAP_DELETE)
             .register(KTIME_GET_NS, proto("ktime_get_ns", INTEGER), (c, a, b, d, e, f) -> System.nanoTime())
             .register(TRACE_PRINTK, proto("trace_printk", INTEGER, PTR_TO_MEM_READONLY, CONST_SIZE, ANYTHING, ANYTHING, ANYTHING),
                 (c, fmt, size, a, b, d) -> printk(c, fmt, size, a, b, d, trace))

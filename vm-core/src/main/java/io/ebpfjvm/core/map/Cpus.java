@@ -1,5 +1,7 @@
 package io.ebpfjvm.core.map;
 
+import io.ebpfjvm.core.exec.PerThread;
+
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,7 +23,7 @@ public final class Cpus {
     /** How many CPUs per-CPU maps keep values for. */
     public static final int COUNT = Math.max(1, Runtime.getRuntime().availableProcessors());
     private static final AtomicInteger NEXT = new AtomicInteger();
-    private static final ThreadLocal<int[]> ID = ThreadLocal.withInitial(
+    private static final PerThread<int[]> ID = new PerThread<>(
         () -> new int[] {Math.floorMod(NEXT.getAndIncrement(), COUNT)});
 
     /** The calling thread's CPU id, 0..COUNT-1. */

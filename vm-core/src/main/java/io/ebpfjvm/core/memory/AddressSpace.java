@@ -51,7 +51,10 @@ public final class AddressSpace {
         if (base < 0 || length < 0 || (long) base + length > array.length) {
             throw new IllegalArgumentException("window [" + base + ", +" + length + ") outside an array of " + array.length);
         }
-        arrays[region] = array;
+        if (arrays[region] != array) {
+            // A reference store costs a GC write barrier: skip it when the array is already mapped.
+            arrays[region] = array;
+        }
         bases[region] = base;
         lengths[region] = length;
         writable[region] = isWritable;
