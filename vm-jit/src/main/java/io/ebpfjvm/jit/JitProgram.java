@@ -115,13 +115,11 @@ final class JitProgram implements ExecutableProgram {
 
     /**
      * Points the state at the packet. Reference stores into the long-lived state cost a GC write
-     * barrier each, so only the array is stored, and only when it differs from the last run's.
+     * barrier each, so the array is stored once, in the address space (where compiled code
+     * reads it), and only when it differs from the last run's.
      */
     private static void mapPacket(JitState s, byte[] array, int offset, int length, boolean writable) {
         s.memory.map(Regions.PACKET, array, offset, length, writable);
-        if (s.packet != array) {
-            s.packet = array;
-        }
         s.packetWritable = writable;
         s.packetBase = offset;
         s.packetLength = length;

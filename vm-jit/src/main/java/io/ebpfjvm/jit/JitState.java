@@ -25,10 +25,9 @@ public final class JitState implements HelperContext {
     public final byte[] stack = memory.stack();
     /** The context structure (xdp_md, __sk_buff) of packet program types. */
     public final byte[] context = new byte[256];
-    /** The array holding the current packet, its window start and length. */
-    public byte[] packet = EMPTY;
     /** Whether direct stores may write the packet (compiled code stores into an empty array otherwise, so a store faults). */
     public boolean packetWritable;
+    /** The current packet's window in the array mapped as {@code Regions.PACKET} (the one place that array is kept). */
     public int packetBase;
     public int packetLength;
     /** Register files r0..r10 per call frame, for functions split into regions and for block fallback. */

@@ -521,7 +521,11 @@ final class Translator {
             mv.visitVarInsn(ISTORE, fb);
             loadField("stack", "[B", stack);
             loadField("memory", "L" + SPACE + ";", mem);
-            loadField("packet", "[B", pkt);
+            // The packet array is read from the address space, so a run stores it in one place.
+            mv.visitVarInsn(ALOAD, mem);
+            push(mv, Regions.PACKET);
+            mv.visitMethodInsn(INVOKEVIRTUAL, SPACE, "mapped", "(I)[B", false);
+            mv.visitVarInsn(ASTORE, pkt);
             mv.visitVarInsn(ALOAD, 0);
             mv.visitFieldInsn(GETFIELD, STATE, "packetBase", "I");
             mv.visitVarInsn(ISTORE, pbase);

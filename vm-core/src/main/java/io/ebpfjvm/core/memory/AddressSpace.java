@@ -75,6 +75,11 @@ public final class AddressSpace {
         return region >= 0 && region < Regions.CAPACITY && arrays[region] != null;
     }
 
+    /** The array mapped as {@code region}, or null. */
+    public byte[] mapped(int region) {
+        return arrays[region];
+    }
+
     /** Length of a mapped region in bytes. */
     public int length(int region) {
         return lengths[region];
