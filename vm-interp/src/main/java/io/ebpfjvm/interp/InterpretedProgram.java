@@ -134,7 +134,7 @@ final class InterpretedProgram implements ExecutableProgram {
             return execute(s, Pointers.make(Regions.CONTEXT, 0), 0);
         }
         s.frame.reset(memory, offset, length, writable);
-        (metadata == null ? DEFAULT_METADATA : metadata).fill(layout, s.context, memory, offset, length);
+        s.contextFiller.fill(layout, s.context, metadata == null ? DEFAULT_METADATA : metadata, memory, offset, length);
         s.memory.map(Regions.CONTEXT, s.context, 0, layout.size(), true);
         return execute(s, Pointers.make(Regions.CONTEXT, 0), 0);
     }
@@ -154,6 +154,7 @@ final class InterpretedProgram implements ExecutableProgram {
         ThreadState s = acquire();
         try {
             s.memory.map(Regions.PACKET, EMPTY, 0, 0, false);
+            s.memory.unmap(Regions.CONTEXT);
             return execute(s, 0, 0);
         } finally {
             release(s);
@@ -170,10 +171,13 @@ final class InterpretedProgram implements ExecutableProgram {
         return s;
     }
 
+    /**
+     * Ends a run. The packet and context stay mapped until the next run on this thread maps its
+     * own (no one can reach them meanwhile): unmapping would make every run pay the GC write
+     * barriers of mapping again, at the price of keeping the last input array reachable.
+     */
     private static void release(ThreadState s) {
         s.busy = false;
-        s.memory.unmap(Regions.PACKET);
-        s.memory.unmap(Regions.CONTEXT);
     }
 
     private long execute(ThreadState s, long r1, long r2) {

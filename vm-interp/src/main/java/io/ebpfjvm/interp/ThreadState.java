@@ -20,6 +20,7 @@ final class ThreadState implements HelperContext {
     final io.ebpfjvm.core.exec.MapSet maps;
     /** The context structure (xdp_md, __sk_buff) of packet program types. */
     final byte[] context = new byte[256];
+    final io.ebpfjvm.core.context.ContextFiller contextFiller = new io.ebpfjvm.core.context.ContextFiller();
     byte[] scratch = new byte[0];
     boolean busy;
     boolean stopRequested;

@@ -107,6 +107,7 @@ final class JitProgram implements ExecutableProgram {
         JitState s = acquire();
         try {
             mapPacket(s, JitState.EMPTY, 0, 0, false);
+            s.memory.unmap(Regions.CONTEXT);
             return execute(s, 0, 0);
         } finally {
             release(s);
@@ -125,19 +126,10 @@ final class JitProgram implements ExecutableProgram {
         s.packetLength = length;
     }
 
-    /**
-     * Writes the context structure for this packet. A read-only context (xdp_md) whose fields
-     * do not depend on the packet is left as the last run filled it when the metadata is the same.
-     */
+    /** Fills the thread's context structure and maps it (no reference store when it is mapped already). */
     private void fillContext(JitState s, PacketMetadata m, byte[] packet, int offset, int length) {
-        if (layout.readOnly() && s.filledFrom == m && s.filledVersion == m.version()) {
-            return;
-        }
-        m.fill(layout, s.context, packet, offset, length);
-        if (s.filledFrom != m) {
-            s.filledFrom = m;
-        }
-        s.filledVersion = m.version();
+        s.contextFiller.fill(layout, s.context, m, packet, offset, length);
+        s.memory.map(Regions.CONTEXT, s.context, 0, layout.size(), true);
     }
 
     private JitState acquire() {

@@ -1,13 +1,12 @@
 package io.ebpfjvm.jit;
 
 import io.ebpfjvm.core.context.ContextLayout;
-import io.ebpfjvm.core.context.PacketMetadata;
+import io.ebpfjvm.core.context.ContextFiller;
 import io.ebpfjvm.core.exec.MapSet;
 import io.ebpfjvm.core.exec.ProgramType;
 import io.ebpfjvm.core.helper.HelperContext;
 import io.ebpfjvm.core.isa.Opcodes;
 import io.ebpfjvm.core.memory.AddressSpace;
-import io.ebpfjvm.core.memory.Regions;
 
 /**
  * Everything one thread needs to run compiled code, allocated once and reused: the address
@@ -41,9 +40,7 @@ public final class JitState implements HelperContext {
     int tailCalls;
     boolean busy;
     byte[] scratch = EMPTY;
-    /** The metadata (and its version) the context was last filled from. */
-    PacketMetadata filledFrom;
-    int filledVersion;
+    final ContextFiller contextFiller = new ContextFiller();
 
     final MapSet maps;
     final ProgramType type;
@@ -54,10 +51,6 @@ public final class JitState implements HelperContext {
         this.type = type;
         this.layout = type.context();
         maps.mapInto(memory);
-        if (layout != null && layout.hasPacket()) {
-            // The state's own context array stays mapped: each run only refills it.
-            memory.map(Regions.CONTEXT, context, 0, layout.size(), true);
-        }
     }
 
     @Override

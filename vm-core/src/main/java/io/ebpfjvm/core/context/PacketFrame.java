@@ -68,7 +68,9 @@ public final class PacketFrame {
 
     /** Starts a run on {@code array[offset .. offset+length)} in place, and maps it as the packet region. */
     public void reset(byte[] array, int offset, int length, boolean writable) {
-        this.array = array;
+        if (this.array != array) {
+            this.array = array; // skipped when unchanged: a reference store costs a GC write barrier
+        }
         this.writable = writable;
         this.moved = false;
         this.hardStart = offset;

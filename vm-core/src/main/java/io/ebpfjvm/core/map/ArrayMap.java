@@ -14,6 +14,8 @@ public sealed class ArrayMap extends BpfMap permits PerCpuArrayMap, ProgArrayMap
     private final byte[] values;
     /** Copies of each element: 1, or the CPU count for per-CPU arrays. */
     final int cpus;
+    /** Bytes from one CPU's copies to the next's (see {@link CreateRules#cpuBlock}). */
+    private final int cpuBlock;
 
     ArrayMap(MapDefinition definition, MapSpec spec) {
         this(definition, spec, 1);
@@ -24,7 +26,8 @@ public sealed class ArrayMap extends BpfMap permits PerCpuArrayMap, ProgArrayMap
         super(definition, spec);
         this.cpus = Math.max(1, copies);
         // bounded by MapDefinition.MAX_STORAGE_BYTES, so it fits an int
-        this.values = new byte[Math.toIntExact((long) maxEntries * stride * copies)];
+        this.cpuBlock = Math.toIntExact(CreateRules.cpuBlock(maxEntries, stride, cpus));
+        this.values = new byte[Math.toIntExact((long) cpuBlock * copies)];
     }
 
     /** Copies a global-data section's contents into element 0. */
@@ -48,9 +51,9 @@ public sealed class ArrayMap extends BpfMap permits PerCpuArrayMap, ProgArrayMap
         return i < maxEntries ? (int) i : -1;
     }
 
-    /** Where CPU {@code cpu}'s copy of element {@code index} starts: a CPU's copies of one element are adjacent. */
+    /** Where CPU {@code cpu}'s copy of element {@code index} starts. */
     final int at(int index, int cpu) {
-        return (index * cpus + cpu) * stride;
+        return cpu * cpuBlock + index * stride;
     }
 
     private int callerCpu() {

@@ -142,16 +142,27 @@ final class CreateRules {
         }
     }
 
+    /**
+     * Bytes of one CPU's copies of {@code elements} values. Per-CPU maps keep each CPU's copies
+     * together and start the next CPU's a cache line further than needed, so threads on
+     * different CPUs never write the same cache line (no false sharing), as in the kernel,
+     * whose per-CPU areas are apart.
+     */
+    static long cpuBlock(long elements, int stride, int cpus) {
+        long bytes = elements * stride;
+        return cpus == 1 ? bytes : ((bytes + 63) & ~63L) + 64;
+    }
+
     /** What the implementation of {@code d} allocates, in bytes (sizes already bounded, so no overflow). */
     static long storageBytes(MapDefinitionView d) {
         long n = d.entries();
         long stride = (d.value() + 7) & ~7L;
         long cpus = d.type().isPerCpu() ? Cpus.COUNT : 1;
         return switch (d.type()) {
-            case ARRAY, PERCPU_ARRAY -> n * stride * cpus;
+            case ARRAY, PERCPU_ARRAY -> cpuBlock(n, (int) stride, (int) cpus) * cpus;
             case PROG_ARRAY -> n * 4;
             // one spare slot for copy-on-write replacement; keys, chain links, buckets, LRU links
-            case HASH, PERCPU_HASH, LRU_HASH -> (n + 1) * (stride * cpus + d.key() + 4 + 9) + 8 * n;
+            case HASH, PERCPU_HASH, LRU_HASH -> cpuBlock(n + 1, (int) stride, (int) cpus) * cpus + (n + 1) * (d.key() + 4 + 9) + 8 * n;
             // value slots plus up to 2n-1 trie nodes (data, prefix length, two children, value slot)
             case LPM_TRIE -> (n + 1) * stride + 2 * n * (d.key() - 4 + 16);
             // the data area twice over so a record that wraps stays contiguous

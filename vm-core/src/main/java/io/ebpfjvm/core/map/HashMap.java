@@ -28,6 +28,8 @@ public sealed class HashMap extends BpfMap permits LruHashMap, PerCpuHashMap {
     final byte[] values;
     /** Value copies per slot: 1, or the CPU count for per-CPU maps. */
     final int cpus;
+    /** Bytes from one CPU's copies to the next's (see {@link CreateRules#cpuBlock}). */
+    private final int cpuBlock;
 
     HashMap(MapDefinition definition, MapSpec spec) {
         this(definition, spec, 1);
@@ -40,7 +42,8 @@ public sealed class HashMap extends BpfMap permits LruHashMap, PerCpuHashMap {
         long seed = (definition.flags() & MapFlags.ZERO_SEED) != 0 ? 0 : ThreadLocalRandom.current().nextLong();
         this.table = new SlotTable(keySize, slots, seed);
         // bounded by MapDefinition.MAX_STORAGE_BYTES, so it fits an int
-        this.values = new byte[Math.toIntExact((long) slots * stride * cpus)];
+        this.cpuBlock = Math.toIntExact(CreateRules.cpuBlock(slots, stride, cpus));
+        this.values = new byte[Math.toIntExact((long) cpuBlock * cpus)];
     }
 
     @Override
@@ -58,9 +61,9 @@ public sealed class HashMap extends BpfMap permits LruHashMap, PerCpuHashMap {
         }
     }
 
-    /** Where CPU {@code cpu}'s copy of slot {@code slot}'s value starts; a slot's copies are adjacent. */
+    /** Where CPU {@code cpu}'s copy of slot {@code slot}'s value starts. */
     final int valueIndex(int slot, int cpu) {
-        return (slot * cpus + cpu) * stride;
+        return cpu * cpuBlock + slot * stride;
     }
 
     final int callerCpu() {
