@@ -261,7 +261,7 @@ public final class FirewallMain {
         private int printThroughput(List<FirewallRun> runs, List<Engine> missing, int n, int threads) {
             out.println();
             out.printf(Locale.ROOT, "throughput (%,d packets, %d threads)%n", n, threads);
-            out.printf(Locale.ROOT, "  %-8s %8s %18s%n", "engine", "Mpps", "ns/packet/thread");
+            out.printf(Locale.ROOT, "  %-8s %8s %18s %14s%n", "engine", "Mpps", "ns/packet/thread", "second half");
             int status = 0;
             FirewallRun first = runs.get(0);
             for (FirewallRun r : runs) {
@@ -273,8 +273,8 @@ public final class FirewallMain {
                         : "  DIFFERENT verdicts or counters from " + first.engine().shortName();
                     status = same ? status : 1;
                 }
-                out.printf(Locale.ROOT, "  %-8s %8.2f %18.0f%s%n", r.engine().shortName(), r.timing().mpps(),
-                    r.timing().nanos() * (double) threads / Math.max(1, n), agreement);
+                out.printf(Locale.ROOT, "  %-8s %8.2f %18.0f %9.2f Mpps%s%n", r.engine().shortName(), r.timing().mpps(),
+                    r.timing().nanos() * (double) threads / Math.max(1, n), r.timing().steadyMpps(), agreement);
             }
             for (Engine e : missing) {
                 out.printf(Locale.ROOT, "  %-8s %8s%n", e.shortName(), "not in this build");

@@ -44,7 +44,7 @@ class FirewallMainTest {
         }
         assertLine(out, String.format(Locale.ROOT, "drop reports \\(ring buffer drop_events\\): %,d received, 0 lost;.*",
             ref.reports.size()));
-        assertLine(out, "  interp +\\d+\\.\\d\\d +\\d+");
+        assertLine(out, "  interp +\\d+\\.\\d\\d +\\d+ +\\d+\\.\\d\\d Mpps");
     }
 
     @Test
@@ -59,7 +59,7 @@ class FirewallMainTest {
         }
         assertReported(o.out(), ref, RuleSet.defaults());
         assertEquals(3, o.out().lines().filter(l -> l.matches("  (ACL|BLOCKLIST|MALFORMED|DEFAULT|FRAGMENT)\\b.*")).count());
-        assertLine(o.out(), "  jit +[0-9.]+ +[0-9]+  \\(verdicts and counters equal interp's\\)");
+        assertLine(o.out(), "  jit +[0-9.]+ +[0-9]+ +[0-9.]+ Mpps  \\(verdicts and counters equal interp's\\)");
     }
 
     @Test
