@@ -129,7 +129,9 @@ final class JitProgram implements ExecutableProgram {
     /** Fills the thread's context structure and maps it (no reference store when it is mapped already). */
     private void fillContext(JitState s, PacketMetadata m, byte[] packet, int offset, int length) {
         s.contextFiller.fill(layout, s.context, m, packet, offset, length);
-        s.memory.map(Regions.CONTEXT, s.context, 0, layout.size(), true);
+        if (s.memory.mapped(Regions.CONTEXT) != s.context) {
+            s.memory.map(Regions.CONTEXT, s.context, 0, layout.size(), true); // unmapped only by run()
+        }
     }
 
     private JitState acquire() {
