@@ -1,5 +1,7 @@
 package io.ebpfjvm.cli;
 
+import io.ebpfjvm.interp.object.KernelOracle;
+
 import io.ebpfjvm.core.map.Cpus;
 import io.ebpfjvm.core.testing.Tools;
 import org.junit.jupiter.api.AfterEach;
@@ -20,11 +22,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -110,18 +112,18 @@ class HeldOutKernelTest {
             args.add(f.option());
         }
         TreeMap<Long, Integer> verdicts = new TreeMap<>();
-        try (Kernel kernel = Kernel.load(object, tmp)) {
+        try (KernelOracle kernel = KernelOracle.open(Files.readAllBytes(object), object.getFileName().toString())) {
             for (Fill f : c.fills()) {
-                kernel.update(f);
+                kernel.updateMap(f.map(), f.key(), f.value());
             }
             int n = 0;
             for (byte[] packet : c.packets()) {
                 for (Fill f : c.fills()) {
                     if (f.reset()) {
-                        kernel.update(f);
+                        kernel.updateMap(f.map(), f.key(), f.value());
                     }
                 }
-                long expected = kernel.run(c.program(), packet);
+                long expected = kernel.run(c.program(), packet).returnValue();
                 Path file = tmp.resolve("packet-" + n++ + ".bin");
                 Files.write(file, packet);
                 args.set(3, file.toString());
@@ -289,83 +291,5 @@ class HeldOutKernelTest {
             packets.add(Frames.maybeTruncate(r, Frames.ethernet(0x0800, Frames.ipv4(proto, src, 0x0a0000fe, 64, r.nextInt(2), 0, l4))));
         }
         return new Case("tcp_score", fills, packets);
-    }
-
-    // ---- the kernel through bpftool -------------------------------------------------------------
-
-    /** The object loaded into the kernel, programs and maps pinned under bpffs. */
-    private static final class Kernel implements AutoCloseable {
-        private final Path pin;
-        private final String bpftool;
-
-        private Kernel(Path pin, String bpftool) {
-            this.pin = pin;
-            this.bpftool = bpftool;
-        }
-
-        static Kernel load(Path object, Path tmp) throws Exception {
-            Path fs = Path.of("/sys/fs/bpf");
-            boolean mounted = Files.readAllLines(Path.of("/proc/mounts")).stream().anyMatch(l -> l.contains(" /sys/fs/bpf bpf "));
-            if (!mounted) {
-                try {
-                    Tools.run(List.of("mount", "-t", "bpf", "bpf", fs.toString()));
-                } catch (IOException e) {
-                    assumeTrue(false, "cannot mount bpffs: " + e.getMessage());
-                }
-            }
-            Path found = Tools.find("bpftool");
-            String bpftool = found != null ? found.toString() : "/usr/sbin/bpftool";
-            Path pin = fs.resolve("ebpf-jvm-heldout-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
-            Kernel k = new Kernel(pin, bpftool);
-            try {
-                Tools.run(List.of(bpftool, "prog", "loadall", object.toString(), pin.toString(), "pinmaps", pin + "-maps"));
-            } catch (IOException e) {
-                k.close();
-                if (e.getMessage().contains("BEGIN PROG LOAD LOG")) {
-                    throw new AssertionError("the kernel's verifier rejected " + object.getFileName() + ": " + e.getMessage());
-                }
-                assumeTrue(false, "the kernel refused " + object.getFileName() + " (no BPF here?): " + e.getMessage());
-            }
-            return k;
-        }
-
-        void update(Fill f) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(bpftool, "map", "update", "pinned", pin + "-maps/" + f.map(), "key", "hex"));
-            cmd.addAll(words(f.key()));
-            cmd.add("value");
-            cmd.add("hex");
-            // bpftool takes one CPU's value for a per-CPU map and copies it to every CPU.
-            cmd.addAll(words(f.value()));
-            Tools.run(cmd);
-        }
-
-        long run(String program, byte[] packet) throws Exception {
-            Path in = Files.createTempFile("pkt", ".in");
-            try {
-                Files.write(in, packet);
-                String text = Tools.run(List.of(bpftool, "prog", "run", "pinned", pin.resolve(program).toString(),
-                    "data_in", in.toString(), "repeat", "1"));
-                Matcher m = Pattern.compile("Return value: (\\d+)").matcher(text);
-                if (!m.find()) {
-                    throw new IOException("no return value in: " + text);
-                }
-                return Long.parseLong(m.group(1));
-            } finally {
-                Files.deleteIfExists(in);
-            }
-        }
-
-        private static List<String> words(byte[] b) {
-            List<String> out = new ArrayList<>();
-            for (byte x : b) {
-                out.add(String.format("%02x", x & 0xff));
-            }
-            return out;
-        }
-
-        @Override
-        public void close() throws Exception {
-            Tools.run(List.of("rm", "-rf", pin.toString(), pin + "-maps"));
-        }
     }
 }
