@@ -5,15 +5,9 @@ import io.ebpfjvm.core.context.PtRegs;
 import io.ebpfjvm.core.context.TracepointFormat;
 import io.ebpfjvm.core.pcap.PacketBatch;
 import io.ebpfjvm.core.pcap.PcapWriter;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,36 +17,7 @@ import java.util.HexFormat;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** {@code run --ctx/--data-out/--ctx-out} for the context program types, and {@code pcap --out} after adjust_head. */
-class ContextRunCommandsTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
-    @TempDir
-    Path tmp;
-
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
-
-    private Path object(String name) throws Exception {
-        Path p = tmp.resolve(name);
-        try (InputStream in = getClass().getResourceAsStream("/bpf/" + name)) {
-            Files.write(p, in.readAllBytes());
-        }
-        return p;
-    }
-
+class ContextRunCommandsTest extends ConsoleCapture {
     private Path file(String name, byte[] bytes) throws Exception {
         Path p = tmp.resolve(name);
         Files.write(p, bytes);

@@ -4,19 +4,12 @@ import io.ebpfjvm.interp.object.KernelOracle;
 
 import io.ebpfjvm.core.map.Cpus;
 import io.ebpfjvm.core.testing.Tools;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +36,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * before each packet (each {@code ebpf run} starts from the {@code --map} contents). Skips
  * without root or bpftool.
  */
-class HeldOutKernelTest {
+class HeldOutKernelTest extends ConsoleCapture {
     private static final Pattern RETURN = Pattern.compile("Return value: (\\d+), duration \\(average\\): \\d+ns");
 
     /** One map entry; per-CPU values are given for one CPU and copied to every CPU. */
@@ -54,27 +47,6 @@ class HeldOutKernelTest {
     }
 
     record Case(String program, List<Fill> fills, List<byte[]> packets) {
-    }
-
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
-    @TempDir
-    Path tmp;
-
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
     }
 
     static byte[] replicate(byte[] v, int times) {
@@ -139,7 +111,7 @@ class HeldOutKernelTest {
         }
         // The packets must reach more than one verdict, or the comparison says little.
         assertTrue(verdicts.size() >= 3, c.program() + " verdicts " + verdicts);
-        oldOut.println("held-out " + c.program() + ": " + c.packets().size() + " packets equal to the kernel, verdicts "
+        console().println("held-out " + c.program() + ": " + c.packets().size() + " packets equal to the kernel, verdicts "
             + verdicts + ", " + c.fills().size() + " map entries through --map");
     }
 

@@ -1,14 +1,7 @@
 package io.ebpfjvm.cli;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,36 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code ebpf maps}: global variables by section and offset, and which programs cannot run here. */
-class MapsListingTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
-    @TempDir
-    Path tmp;
-
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
-
-    private Path object(String name) throws Exception {
-        Path p = tmp.resolve(name);
-        try (InputStream in = getClass().getResourceAsStream("/bpf/" + name)) {
-            Files.write(p, in.readAllBytes());
-        }
-        return p;
-    }
-
+class MapsListingTest extends ConsoleCapture {
     @Test
     void globalVariablesAreListedWithTheirPlace() throws Exception {
         assertEquals(0, Main.execute("maps", object("flow_stats.o").toString()));

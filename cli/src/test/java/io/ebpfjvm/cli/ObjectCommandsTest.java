@@ -2,16 +2,10 @@ package io.ebpfjvm.cli;
 
 import io.ebpfjvm.core.pcap.PcapWriter;
 import io.ebpfjvm.core.testing.Tools;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,36 +17,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code run}, {@code maps} and {@code pcap} on clang-built objects and tcpdump filters. */
-class ObjectCommandsTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
-    @TempDir
-    Path tmp;
-
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
-
-    private Path object(String name) throws Exception {
-        Path p = tmp.resolve(name);
-        try (InputStream in = getClass().getResourceAsStream("/bpf/" + name)) {
-            Files.write(p, in.readAllBytes());
-        }
-        return p;
-    }
-
+class ObjectCommandsTest extends ConsoleCapture {
     private Path udpPacket() throws Exception {
         byte[] p = new byte[54];
         p[12] = 0x08;

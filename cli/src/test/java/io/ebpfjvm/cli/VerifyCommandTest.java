@@ -1,49 +1,16 @@
 package io.ebpfjvm.cli;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code ebpf verify} on the committed clang-built objects. */
-class VerifyCommandTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
-    @TempDir
-    Path tmp;
-
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
-
-    private String object(String name) throws Exception {
-        Path p = tmp.resolve(name);
-        try (InputStream in = getClass().getResourceAsStream("/bpf/" + name)) {
-            Files.write(p, in.readAllBytes());
-        }
-        return p.toString();
+class VerifyCommandTest extends ConsoleCapture {
+    private String objectArg(String name) throws Exception {
+        return object(name).toString();
     }
 
     private String[] lines() {
@@ -52,7 +19,7 @@ class VerifyCommandTest {
 
     @Test
     void everyProgramInObjectOrderWithItsVerdict() throws Exception {
-        int code = Main.execute("verify", object("tail_chain.o"));
+        int code = Main.execute("verify", objectArg("tail_chain.o"));
         assertEquals(0, code, err.toString());
         String[] lines = lines();
         assertEquals(3, lines.length, out.toString());
@@ -64,27 +31,27 @@ class VerifyCommandTest {
     @Test
     void aRejectionNamesTheInstructionAndExitsOne() throws Exception {
         // The kernel rejects this object the same way (bpftool prog load: "unreachable insn 36").
-        int code = Main.execute("verify", object("isa_v4.o"));
+        int code = Main.execute("verify", objectArg("isa_v4.o"));
         assertEquals(1, code);
         assertEquals("odd_ops: REJECTED at insn 36: unreachable insn 36", lines()[0]);
     }
 
     @Test
     void programSelectionAndTypeOverride() throws Exception {
-        String obj = object("subprogs.o");
+        String obj = objectArg("subprogs.o");
         assertEquals(0, Main.execute("verify", obj, "--program", "tc_mark"));
         assertEquals(1, lines().length);
         assertTrue(lines()[0].startsWith("tc_mark: OK ("));
         out.reset();
         // As XDP, the legacy packet loads a socket filter uses are not allowed (as in the kernel).
-        assertEquals(1, Main.execute("verify", object("sock_filter.o"), "--type", "xdp"));
+        assertEquals(1, Main.execute("verify", objectArg("sock_filter.o"), "--type", "xdp"));
         assertEquals("sock_filter: REJECTED at insn 2: BPF_LD_[ABS|IND] instructions not allowed for this program type",
             lines()[0]);
     }
 
     @Test
     void logLevelTwoShowsRegisterStates() throws Exception {
-        assertEquals(0, Main.execute("verify", object("xdp_acl.o"), "--log", "2"));
+        assertEquals(0, Main.execute("verify", objectArg("xdp_acl.o"), "--log", "2"));
         String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("R1=ctx()"), text);
         assertTrue(text.contains("processed "), text);
@@ -92,10 +59,10 @@ class VerifyCommandTest {
 
     @Test
     void badUsageExitsTwo() throws Exception {
-        assertEquals(2, Main.execute("verify", object("xdp_acl.o"), "--log", "3"));
+        assertEquals(2, Main.execute("verify", objectArg("xdp_acl.o"), "--log", "3"));
         assertEquals(2, Main.execute("verify", tmp.resolve("missing.o").toString()));
-        assertEquals(2, Main.execute("verify", object("xdp_acl.o"), "--program", "nope"));
-        assertEquals(2, Main.execute("verify", object("xdp_acl.o"), "--type", "kprobe"));
+        assertEquals(2, Main.execute("verify", objectArg("xdp_acl.o"), "--program", "nope"));
+        assertEquals(2, Main.execute("verify", objectArg("xdp_acl.o"), "--type", "kprobe"));
         String e = err.toString(StandardCharsets.UTF_8);
         assertTrue(e.lines().allMatch(l -> !l.startsWith("\tat ")), e);
     }
