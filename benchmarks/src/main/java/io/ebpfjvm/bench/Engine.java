@@ -67,7 +67,7 @@ public enum Engine {
         if (this == JIT) {
             VerifiedProgram verified = Verifier.verify(spec, ProgramType.XDP, maps, VerifierOptions.defaults().withObject(object));
             return Jit.compile(spec, ProgramType.XDP, maps, helpers, ExecutionOptions.defaults(),
-                JitOptions.defaults().withStrict(true).withFacts(verified::access));
+                JitOptions.defaults().withStrict(true).withVerified(verified));
         }
         return Interpreter.compile(spec, ProgramType.XDP, maps, helpers, ExecutionOptions.defaults());
     }

@@ -56,6 +56,6 @@ public class PrepareBenchmark {
     @Benchmark
     public Object jitCompile() {
         return Jit.compile(spec, ProgramType.XDP, maps, KernelHelpers.registry(line -> { }), ExecutionOptions.defaults(),
-            JitOptions.defaults().withStrict(true).withFacts(verified::access));
+            JitOptions.defaults().withStrict(true).withVerified(verified));
     }
 }

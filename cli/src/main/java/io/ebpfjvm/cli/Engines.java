@@ -35,7 +35,7 @@ final class Engines {
     static ExecutableProgram object(ProgramSpec spec, ProgramType type, MapSet maps, HelperRegistry helpers,
                                     EngineOption engine, VerifiedProgram verified) {
         if (engine == EngineOption.jit) {
-            JitOptions options = verified == null ? jitOptions() : jitOptions().withFacts(verified::access);
+            JitOptions options = verified == null ? jitOptions() : jitOptions().withVerified(verified);
             return Jit.compile(spec, type, maps, helpers, ExecutionOptions.defaults(), options);
         }
         return Interpreter.compile(spec, type, maps, helpers, ExecutionOptions.defaults());

@@ -41,7 +41,7 @@ public enum Engine {
         public ExecutableProgram compile(ProgramSpec spec, ProgramType type, MapSet maps, HelperRegistry helpers) {
             VerifiedProgram verified = Verifier.verify(spec, type, maps, VerifierOptions.defaults());
             return Jit.compile(spec, type, maps, helpers, ExecutionOptions.defaults(),
-                JitOptions.defaults().withFacts(verified::access));
+                JitOptions.defaults().withVerified(verified));
         }
 
         @Override

@@ -15,9 +15,15 @@ import java.util.function.Consumer;
  * @param methodBudget      estimated bytecode size (a generous guess) above which a function is cut into
  *                          regions; methods are measured afterwards and cut finer while any exceeds
  *                          HotSpot's 8000-byte limit for methods C2 compiles
+ * @param iterationLimit    when true the run's step limit counts loop iterations (entries of a
+ *                          block some backward jump targets) instead of instructions: still no
+ *                          run goes on forever, at a fraction of the cost in loops; meant for
+ *                          verified programs, whose instruction count the verifier already bounds.
+ *                          When false (the default) the limit counts instructions exactly as the
+ *                          interpreter does and stops at the same instruction.
  */
 public record JitOptions(AccessFacts facts, Set<Integer> interpretedBlocks, boolean strict,
-                         Consumer<String> notices, int methodBudget) {
+                         Consumer<String> notices, int methodBudget, boolean iterationLimit) {
     /** Default estimated size of one generated method. */
     public static final int DEFAULT_METHOD_BUDGET = 10_000;
 
@@ -31,26 +37,38 @@ public record JitOptions(AccessFacts facts, Set<Integer> interpretedBlocks, bool
     }
 
     public static JitOptions defaults() {
-        return new JitOptions(AccessFacts.none(), Set.of(), false, null, DEFAULT_METHOD_BUDGET);
+        return new JitOptions(AccessFacts.none(), Set.of(), false, null, DEFAULT_METHOD_BUDGET, false);
     }
 
     public JitOptions withFacts(AccessFacts f) {
-        return new JitOptions(f, interpretedBlocks, strict, notices, methodBudget);
+        return new JitOptions(f, interpretedBlocks, strict, notices, methodBudget, iterationLimit);
     }
 
     public JitOptions withInterpretedBlocks(Set<Integer> starts) {
-        return new JitOptions(facts, starts, strict, notices, methodBudget);
+        return new JitOptions(facts, starts, strict, notices, methodBudget, iterationLimit);
     }
 
     public JitOptions withStrict(boolean s) {
-        return new JitOptions(facts, interpretedBlocks, s, notices, methodBudget);
+        return new JitOptions(facts, interpretedBlocks, s, notices, methodBudget, iterationLimit);
     }
 
     public JitOptions withNotices(Consumer<String> sink) {
-        return new JitOptions(facts, interpretedBlocks, strict, sink, methodBudget);
+        return new JitOptions(facts, interpretedBlocks, strict, sink, methodBudget, iterationLimit);
     }
 
     public JitOptions withMethodBudget(int bytes) {
-        return new JitOptions(facts, interpretedBlocks, strict, notices, bytes);
+        return new JitOptions(facts, interpretedBlocks, strict, notices, bytes, iterationLimit);
+    }
+
+    public JitOptions withIterationLimit(boolean loopsOnly) {
+        return new JitOptions(facts, interpretedBlocks, strict, notices, methodBudget, loopsOnly);
+    }
+
+    /**
+     * What a program the verifier accepted allows: its memory facts (direct array accesses)
+     * and a step limit on loop iterations rather than instructions.
+     */
+    public JitOptions withVerified(io.ebpfjvm.verifier.VerifiedProgram verified) {
+        return withFacts(verified::access).withIterationLimit(true);
     }
 }

@@ -158,6 +158,11 @@ public final class JitRuntime {
         return new EbpfRuntimeException(pc, "step limit of " + link.stepLimit + " instructions exceeded");
     }
 
+    /** The step limit counted in loop iterations ({@link JitOptions#iterationLimit}) ran out entering the loop at {@code pc}. */
+    public static EbpfRuntimeException iterationLimit(JitLink link, int pc) {
+        return new EbpfRuntimeException(pc, "step limit of " + link.stepLimit + " loop iterations exceeded");
+    }
+
     /** A fault generated code raises (unsupported instruction, fell off the end, call depth). */
     public static EbpfRuntimeException fail(int pc, String message) {
         return new EbpfRuntimeException(pc, message);

@@ -68,6 +68,8 @@ final class Translator {
     private final JitOptions options;
     private final int methodBudget;
     private final List<Object> classData = new ArrayList<>();
+    /** Instructions some backward jump targets: where an iteration-counting step limit is charged. */
+    private final java.util.Set<Integer> loopHeaders = new java.util.HashSet<>();
     private final Map<Object, Integer> constantIndex = new IdentityHashMap<>();
     /** End label of every generated method, to read its size once the class is written. */
     private final Map<String, Label> methodEnds = new LinkedHashMap<>();
@@ -90,6 +92,12 @@ final class Translator {
         this.options = options;
         this.methodBudget = methodBudget;
         constant(link);
+        for (int pc = 0; pc < program.size(); pc += program.get(pc).isLddw() ? 2 : 1) {
+            Instruction insn = program.get(pc);
+            if (insn.isJump() && insn.jumpTarget(pc) <= pc) {
+                loopHeaders.add(insn.jumpTarget(pc));
+            }
+        }
     }
 
     Result translate() {
@@ -645,6 +653,12 @@ final class Translator {
         }
 
         private void chargeBudget(ControlFlow.Block b) {
+            if (options.iterationLimit()) {
+                if (loopHeaders.contains(b.start())) {
+                    chargeIteration(b);
+                }
+                return;
+            }
             mv.visitVarInsn(LLOAD, budget);
             push(mv, (long) b.count());
             mv.visitInsn(LSUB);
@@ -661,6 +675,26 @@ final class Translator {
                 mv.visitVarInsn(LLOAD, budget);
                 push(mv, b.count());
                 mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "stepLimit", "(" + LINK_D + "IJI)Lio/ebpfjvm/core/error/EbpfRuntimeException;", false);
+                mv.visitInsn(ATHROW);
+            });
+        }
+
+        /** One loop iteration off the budget; a run out of it stops at the loop's first instruction. */
+        private void chargeIteration(ControlFlow.Block b) {
+            mv.visitVarInsn(LLOAD, budget);
+            mv.visitInsn(LCONST_1);
+            mv.visitInsn(LSUB);
+            mv.visitInsn(DUP2);
+            mv.visitVarInsn(LSTORE, budget);
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+            Label over = new Label();
+            mv.visitJumpInsn(IFLT, over);
+            stubs.add(() -> {
+                mv.visitLabel(over);
+                mv.visitLdcInsn(condy(0, LINK_D));
+                push(mv, b.start());
+                mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "iterationLimit", "(" + LINK_D + "I)Lio/ebpfjvm/core/error/EbpfRuntimeException;", false);
                 mv.visitInsn(ATHROW);
             });
         }

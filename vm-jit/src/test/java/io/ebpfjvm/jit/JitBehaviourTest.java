@@ -339,6 +339,40 @@ class JitBehaviourTest {
     }
 
     @Test
+    void anIterationLimitCountsLoopEntriesNotInstructions() {
+        // Counts down from r1 = 10: the loop header (add) is entered 10 times, 31 instructions run.
+        Program p = Assembler.assemble("""
+            mov %r0, 0
+            mov %r1, 10
+            loop:
+            add %r0, 3
+            sub %r1, 1
+            jne %r1, 0, loop
+            exit
+            """);
+        JitOptions iterations = JitOptions.defaults().withStrict(true).withIterationLimit(true);
+        ExecutionOptions ten = ExecutionOptions.defaults().withStepLimit(10);
+        // Ten iterations fit a limit of 10, which ten times more instructions would not.
+        assertEquals(30, Jit.compile(p, ProgramType.RAW_MEMORY, MapSet.empty(), HelperRegistry.empty(), ten, iterations).run());
+        assertThrows(EbpfRuntimeException.class, () -> Jit.compile(p, ProgramType.RAW_MEMORY, MapSet.empty(),
+            HelperRegistry.empty(), ten, JitOptions.defaults().withStrict(true)).run());
+        // A limit of 9 stops the tenth entry of the loop, at the loop's first instruction.
+        EbpfRuntimeException e = assertThrows(EbpfRuntimeException.class, () -> Jit.compile(p, ProgramType.RAW_MEMORY,
+            MapSet.empty(), HelperRegistry.empty(), ExecutionOptions.defaults().withStepLimit(9), iterations).run());
+        assertEquals(2, e.instructionIndex());
+        assertEquals("step limit of 9 loop iterations exceeded", e.getMessage().replaceFirst("^.*?: ", ""), e.getMessage());
+        // An endless loop still ends.
+        Program endless = Assembler.assemble("""
+            loop:
+            ja loop
+            """);
+        assertThrows(EbpfRuntimeException.class, () -> Jit.compile(endless, ProgramType.RAW_MEMORY, MapSet.empty(),
+            HelperRegistry.empty(), ExecutionOptions.defaults().withStepLimit(1000), iterations).run());
+        // Loop-free code is never charged.
+        assertFalse(text(Assembler.assemble("mov %r0, 1\nexit\n"), ProgramType.RAW_MEMORY, iterations).contains("iterationLimit"));
+    }
+
+    @Test
     void callsDeeperThanEightFramesFaultLikeTheInterpreter() {
         Program p = Assembler.assemble("""
             call local f
