@@ -51,7 +51,7 @@ public final class Verifier {
     public static VerifiedProgram verify(ProgramSpec spec, ProgramType type, MapSet maps, VerifierOptions options) {
         if (spec.unsupported() != null) {
             // what the loader could not link (a kfunc, a CO-RE relocation) leaves no program to check
-            throw new VerificationException(-1, spec.unsupported(), "");
+            throw new VerificationException(-1, spec.unsupported(), spec.unsupported() + "\n");
         }
         ProgramType t = type != null ? type : ProgramType.fromSection(stripOptional(spec.section()));
         if (t == null) {
