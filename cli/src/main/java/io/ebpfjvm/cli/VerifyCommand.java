@@ -47,7 +47,8 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     @Option(names = "--type", paramLabel = "T",
-        description = "Program type instead of the one the section names: xdp, socket, tc, cgroup/skb.")
+        description = "Program type instead of the one the section names: xdp, socket, tc, cgroup/skb, kprobe, "
+            + "tracepoint, cgroup/sock, cgroup/post_bind4, cgroup/post_bind6.")
     String type;
 
     @Option(names = "--log", paramLabel = "LEVEL", defaultValue = "0",
@@ -140,7 +141,8 @@ final class VerifyCommand implements Callable<Integer> {
         };
         if (t == null || !Verifier.supports(t)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--type " + name
-                + ": expected one of xdp, socket, tc, cgroup/skb");
+                + ": expected one of xdp, socket, tc, cgroup/skb, kprobe, tracepoint, cgroup/sock, cgroup/post_bind4, "
+                + "cgroup/post_bind6");
         }
         return t;
     }

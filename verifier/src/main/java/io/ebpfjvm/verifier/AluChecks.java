@@ -96,7 +96,7 @@ final class AluChecks {
             return;
         }
         Scalar result = dst.var().alu(op, insn.offset(), src.var(), is64);
-        c.setReg(insn.dst(), Reg.scalar(result));
+        c.setReg(insn.dst(), LinkedScalars.afterAlu(insn, dst, src, srcX, is64, result));
     }
 
     private void mov(Instruction insn, boolean is64, boolean srcX) {
@@ -125,7 +125,7 @@ final class AluChecks {
                 if (noSext) {
                     src = assignScalarId(insn.src(), src);
                 }
-                Reg d = Reg.scalar(src.var().signExtend(off)).withId(noSext ? src.id() : 0);
+                Reg d = Reg.scalar(src.var().signExtend(off)).withId(noSext ? src.id() : 0).withOff(noSext ? src.off() : 0);
                 c.setReg(insn.dst(), d);
             } else {
                 c.setReg(insn.dst(), Reg.unknown());
@@ -141,13 +141,14 @@ final class AluChecks {
             if (fits32) {
                 src = assignScalarId(insn.src(), src);
             }
-            c.setReg(insn.dst(), Reg.scalar(src.var().zeroExtend(4)).withId(fits32 ? src.id() : 0));
+            c.setReg(insn.dst(), Reg.scalar(src.var().zeroExtend(4)).withId(fits32 ? src.id() : 0).withOff(fits32 ? src.off() : 0));
         } else {
             boolean noSext = Long.compareUnsigned(src.var().umax(), 1L << (off - 1)) < 0;
             if (noSext) {
                 src = assignScalarId(insn.src(), src);
             }
-            c.setReg(insn.dst(), Reg.scalar(src.var().signExtend32(off)).withId(noSext ? src.id() : 0));
+            c.setReg(insn.dst(), Reg.scalar(src.var().signExtend32(off)).withId(noSext ? src.id() : 0)
+                .withOff(noSext ? src.off() : 0));
         }
     }
 

@@ -63,11 +63,11 @@ final class BranchChecks {
             if (srcX) {
                 thisRegs[insn.src()] = src.withVar(r.srcIfNotTaken());
                 otherRegs[insn.src()] = src.withVar(r.srcIfTaken());
-                syncLinked(c.state, thisRegs[insn.src()]);
-                syncLinked(other, otherRegs[insn.src()]);
+                LinkedScalars.sync(c.state, thisRegs[insn.src()]);
+                LinkedScalars.sync(other, otherRegs[insn.src()]);
             }
-            syncLinked(c.state, thisRegs[insn.dst()]);
-            syncLinked(other, otherRegs[insn.dst()]);
+            LinkedScalars.sync(c.state, thisRegs[insn.dst()]);
+            LinkedScalars.sync(other, otherRegs[insn.dst()]);
         }
         if (!is32 && srcX && src.isPointer() && dst.isPointer() && src.nullable() != dst.nullable()
             && (op == BPF_JEQ || op == BPF_JNE)) {
@@ -176,15 +176,6 @@ final class BranchChecks {
             case BPF_JSLE -> BPF_JSGE;
             default -> op;
         };
-    }
-
-    /** sync_linked_regs: every scalar sharing {@code known}'s id learns its bounds. */
-    private static void syncLinked(VerifierState st, Reg known) {
-        if (!known.isScalar() || known.id() == 0) {
-            return;
-        }
-        int id = known.id();
-        Checker.forEachReg(st, r -> r.isScalar() && r.id() == id ? r.withVar(known.var()) : r);
     }
 
     private static Reg notNull(Reg r) {

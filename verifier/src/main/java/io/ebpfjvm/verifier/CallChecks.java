@@ -117,12 +117,13 @@ final class CallChecks {
             throw c.reject("BPF_EXIT instruction in main prog would lead to reference leak");
         }
         Reg r0 = c.readReg(0);
-        if (c.type == ProgramType.CGROUP_SKB) {
+        long[] range = c.type.returnRange(); // kprobes and tracepoints may return anything
+        if (range != null) {
             if (!r0.isScalar()) {
                 throw c.reject("At program exit the register R0 is not a known value (" + r0.typeName() + ")");
             }
             Scalar v = r0.var();
-            if (v.smin() < 0 || v.smax() > 1) {
+            if (v.smin() < range[0] || v.smax() > range[1]) {
                 throw c.reject(rangeMessage("At program exit the register R0 has", v));
             }
         }
@@ -558,7 +559,9 @@ final class CallChecks {
             case 7 -> f == 27 || f == 67 || f == 141;
             case 8 -> f == 33 || f == 37;
             case 12, 13 -> f == 1;
-            case 14, 16, 17 -> f == 51 || f == 1;
+            // devices and AF_XDP sockets may be looked up (read-only values); CPUs only redirected to
+            case 14, 25, 17 -> f == 51 || f == 1;
+            case 16 -> f == 51;
             case 22, 23 -> f == 87 || f == 88 || f == 89;
             default -> true;
         };
@@ -569,7 +572,7 @@ final class CallChecks {
                 case 130, 131, 134 -> t == 27;
                 case 27 -> t == 7;
                 case 33, 37 -> t == 8;
-                case 51 -> t == 14 || t == 16 || t == 17 || t == 15 || t == 18;
+                case 51 -> t == 14 || t == 25 || t == 16 || t == 17; // DEVMAP(_HASH), CPUMAP, XSKMAP
                 case 87, 88, 89 -> t == 22 || t == 23;
                 default -> true;
             };

@@ -6,7 +6,9 @@ import io.ebpfjvm.verifier.state.RegType;
 /**
  * Which context fields a program type may read or write, at which sizes, and what a read
  * yields: the kernel's {@code *_is_valid_access} callbacks for {@code struct xdp_md} and
- * {@code struct __sk_buff} (socket filter, tc, cgroup/skb) as a CAP_BPF loader sees them.
+ * {@code struct __sk_buff} (socket filter, tc, cgroup/skb) as a CAP_BPF loader sees them; for
+ * kprobes ({@code pt_regs}), tracepoints (the raw record) and cgroup/sock ({@code bpf_sock}),
+ * whose fields are all numbers, the rules vm-core's {@link ProgramType} states.
  */
 final class ContextRules {
     /** What a valid context access loads: a scalar or a pointer type (maybe null). */
@@ -42,11 +44,6 @@ final class ContextRules {
     private ContextRules() {
     }
 
-    /** Size in bytes of the context structure of {@code type}. */
-    static int size(ProgramType type) {
-        return type == ProgramType.XDP ? 24 : SKB_SIZE;
-    }
-
     /** The field an access loads, or null when the kernel refuses the access. */
     static Field access(ProgramType type, int off, int size, boolean write) {
         return switch (type.name()) {
@@ -54,8 +51,32 @@ final class ContextRules {
             case "SOCKET_FILTER" -> socketFilter(off, size, write);
             case "SCHED_CLS" -> tc(off, size, write);
             case "CGROUP_SKB" -> cgroupSkb(off, size, write);
+            case "KPROBE", "CGROUP_SOCK", "CGROUP_SOCK_POST_BIND4", "CGROUP_SOCK_POST_BIND6" -> scalarOnly(type, off, size, write);
+            case "TRACEPOINT" -> tracepoint(type, off, size, write);
             default -> null;
         };
+    }
+
+    /**
+     * Contexts without pointer fields ({@code pt_regs}, {@code bpf_sock}): every allowed access
+     * loads a number. Which accesses are allowed is vm-core's {@link ProgramType#contextProblem},
+     * the same rule the interpreter enforces, so the two cannot disagree.
+     */
+    private static Field scalarOnly(ProgramType type, int off, int size, boolean write) {
+        if (off < 0 || off >= type.context().size()) {
+            return null;
+        }
+        return type.contextProblem(off, size, write) == null ? Field.SCALAR : null;
+    }
+
+    /**
+     * A tracepoint record: the kernel checks reads against the event's format only when it
+     * knows the event; without tracefs formats we apply the bound it applies to every event,
+     * {@code PERF_MAX_TRACE_SIZE} (8192 bytes, the size of {@link io.ebpfjvm.core.context.ContextLayout#TRACEPOINT_RECORD}),
+     * past the 8 bytes of common fields, reads only, aligned to their size.
+     */
+    private static Field tracepoint(ProgramType type, int off, int size, boolean write) {
+        return scalarOnly(type, off, size, write);
     }
 
     private static boolean in(int off, int start, int endExclusive) {

@@ -431,7 +431,7 @@ final class MemoryChecks {
                 c.setReg(valueRegno, spill);
             }
             if (!fits) {
-                spill = spill.withId(0);
+                spill = spill.withId(0).withOff(0); // an unlinked scalar carries no delta
             }
             saveSpill(frame, spi, spill, size);
         } else if (value == null && off % 8 == 0 && stImm != null) {
@@ -509,7 +509,7 @@ final class MemoryChecks {
                 if (size <= spillSize && off % 8 == 0) {
                     Reg r = spilled;
                     if (Long.compareUnsigned(spilled.var().umax(), size == 8 ? -1L : (1L << (size * 8)) - 1) > 0) {
-                        r = r.withId(0);
+                        r = r.withId(0).withOff(0);
                     }
                     c.setReg(dstRegno, r);
                 } else {

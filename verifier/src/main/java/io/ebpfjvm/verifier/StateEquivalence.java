@@ -127,7 +127,12 @@ final class StateEquivalence {
         }
         switch (o.type()) {
             case SCALAR:
-                return scalarIds(o.id(), c.id()) && c.var().within(o.var());
+                // a linked copy matches only a copy linked the same way at the same distance
+                if ((o.id() & Reg.ADD_CONST) != (c.id() & Reg.ADD_CONST)
+                    || (o.id() & Reg.ADD_CONST) != 0 && o.off() != c.off()) {
+                    return false;
+                }
+                return scalarIds(o.baseId(), c.baseId()) && c.var().within(o.var());
             case MAP_VALUE, MAP_KEY, MEM, RINGBUF_MEM, BUF:
                 return o.off() == c.off() && o.mapIndex() == c.mapIndex() && o.memSize() == c.memSize()
                     && c.var().within(o.var()) && ids(o.id(), c.id()) && ids(o.refObjId(), c.refObjId());

@@ -28,7 +28,8 @@ import java.util.Set;
  * message and the log.
  */
 public final class Verifier {
-    private static final Set<String> SUPPORTED = Set.of("XDP", "SOCKET_FILTER", "SCHED_CLS", "CGROUP_SKB");
+    private static final Set<String> SUPPORTED = Set.of("XDP", "SOCKET_FILTER", "SCHED_CLS", "CGROUP_SKB", "KPROBE",
+        "TRACEPOINT", "CGROUP_SOCK", "CGROUP_SOCK_POST_BIND4", "CGROUP_SOCK_POST_BIND6");
     private static final int MAX_COMBINED_STACK = 512;
 
     private Verifier() {
@@ -48,6 +49,10 @@ public final class Verifier {
      * {@code maps} are the object's maps in relocation order (null: those in {@code options}).
      */
     public static VerifiedProgram verify(ProgramSpec spec, ProgramType type, MapSet maps, VerifierOptions options) {
+        if (spec.unsupported() != null) {
+            // what the loader could not link (a kfunc, a CO-RE relocation) leaves no program to check
+            throw new VerificationException(-1, spec.unsupported(), spec.unsupported() + "\n");
+        }
         ProgramType t = type != null ? type : ProgramType.fromSection(stripOptional(spec.section()));
         if (t == null) {
             throw new VerificationException(-1, "program type of section '" + spec.section()

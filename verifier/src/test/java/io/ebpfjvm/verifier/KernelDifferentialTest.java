@@ -250,7 +250,80 @@ class KernelDifferentialTest {
         asm(c, "signed_bounds_both", "socket", "r0 = *(u32 *)(r1 + 0); r0 <<= 32; r0 s>>= 32; if r0 s> 7 goto 1f;"
             + "if r0 s< 0 goto 1f; r1 = r10; r1 += -8; r1 += r0; r2 = 0; *(u8 *)(r1 + 0) = r2; 1: r0 = 0; exit");
         asm(c, "loop_down_counter", "socket", "r0 = 20; 1: r0 -= 1; if r0 s> 0 goto 1b; exit");
+        tracingAndSockCases(c);
+        linkedScalarCases(c);
+        redirectMapCases(c);
         return c.stream();
+    }
+
+    /** kprobe (pt_regs), tracepoint (raw record) and cgroup/sock (bpf_sock): context, helpers, return values. */
+    private static void tracingAndSockCases(List<Case> c) {
+        asm(c, "kprobe_reads_regs", "kprobe/do_sys_openat2", "r0 = *(u64 *)(r1 + 112); r0 = *(u8 *)(r1 + 161);"
+            + "r0 = *(u16 *)(r1 + 80); exit");
+        asm(c, "kprobe_writes_regs", "kprobe/do_sys_openat2", "r2 = 0; *(u64 *)(r1 + 0) = r2; r0 = 0; exit");
+        asm(c, "kprobe_reads_past_regs", "kprobe/do_sys_openat2", "r0 = *(u64 *)(r1 + 168); exit");
+        asm(c, "kprobe_unaligned_read", "kprobe/do_sys_openat2", "r0 = *(u32 *)(r1 + 2); exit");
+        asm(c, "kprobe_xdp_helper", "kprobe/do_sys_openat2", "r2 = 0; call 44; r0 = 0; exit");
+        asm(c, "kprobe_probe_read_kernel", "kprobe/do_sys_openat2", "r3 = *(u64 *)(r1 + 112); r1 = r10; r1 += -8;"
+            + "r2 = 8; call 113; r0 = *(u64 *)(r10 - 8); exit");
+        asm(c, "kprobe_get_stack", "kprobe/do_sys_openat2", "r2 = r10; r2 += -64; r3 = 64; r4 = 0; call 67; exit");
+        asm(c, "kretprobe_returns_anything", "kretprobe/do_sys_openat2", "r0 = *(u64 *)(r1 + 80); r0 += 1000; exit");
+        asm(c, "tp_reads_fields", "tracepoint/sched/sched_switch", "r0 = *(u32 *)(r1 + 8); r0 = *(u64 *)(r1 + 24); exit");
+        asm(c, "tp_reads_common_fields", "tracepoint/sched/sched_switch", "r0 = *(u32 *)(r1 + 4); exit");
+        asm(c, "tp_reads_last_slot", "tp/sched/sched_switch", "r0 = *(u64 *)(r1 + 8184); exit");
+        asm(c, "tp_reads_past_max_size", "tp/sched/sched_switch", "r0 = *(u64 *)(r1 + 8192); exit");
+        asm(c, "tp_writes_record", "tp/sched/sched_switch", "r2 = 0; *(u32 *)(r1 + 8) = r2; r0 = 0; exit");
+        asm(c, "tp_current_comm", "tp/sched/sched_switch", "r1 = r10; r1 += -16; r2 = 16; call 16; r0 = 0; exit");
+        asm(c, "sock_create_writes_mark", "cgroup/sock_create", "r2 = 7; *(u32 *)(r1 + 16) = r2;"
+            + "*(u32 *)(r1 + 20) = r2; *(u32 *)(r1 + 0) = r2; r0 = 1; exit");
+        asm(c, "sock_create_writes_family", "cgroup/sock_create", "r2 = 7; *(u32 *)(r1 + 4) = r2; r0 = 1; exit");
+        asm(c, "sock_create_reads_src_ip4", "cgroup/sock_create", "r0 = *(u32 *)(r1 + 24); r0 = 1; exit");
+        asm(c, "sock_create_narrow_reads", "cgroup/sock_create", "r0 = *(u8 *)(r1 + 4); r0 = *(u16 *)(r1 + 48);"
+            + "r0 = *(u8 *)(r1 + 53); r0 = 1; exit");
+        asm(c, "sock_create_narrow_inside_field", "cgroup/sock_create", "r0 = *(u8 *)(r1 + 5); r0 = 1; exit");
+        asm(c, "sock_create_narrow_mark", "cgroup/sock_create", "r0 = *(u16 *)(r1 + 16); r0 = 1; exit");
+        asm(c, "sock_create_returns_2", "cgroup/sock_create", "r0 = 2; exit");
+        asm(c, "sock_create_task_helpers", "cgroup/sock_create", "call 14; call 15; r0 = 1; exit");
+        asm(c, "post_bind4_reads_source", "cgroup/post_bind4", "r0 = *(u32 *)(r1 + 24); r0 = *(u32 *)(r1 + 44);"
+            + "r0 &= 1; exit");
+        asm(c, "post_bind4_writes_mark", "cgroup/post_bind4", "r2 = 7; *(u32 *)(r1 + 16) = r2; r0 = 1; exit");
+        asm(c, "post_bind4_reads_src_ip6", "cgroup/post_bind4", "r0 = *(u32 *)(r1 + 28); r0 = 1; exit");
+    }
+
+    /** Scalars linked by a constant difference: a bound on one copy holds, shifted, for the others. */
+    private static void linkedScalarCases(List<Case> c) {
+        asm(c, "linked_alu32_negative_delta", "socket", "r0 = *(u32 *)(r1 + 0); w2 = w0; w2 += -33; w8 = 32;"
+            + "if w2 < -32 goto 1f; w8 = w0; 1: r1 = r10; r1 += -33; r1 += r8; r2 = 0; *(u8 *)(r1 + 0) = r2; r0 = 0; exit");
+        asm(c, "linked_alu64_delta", "socket", "r0 = *(u32 *)(r1 + 0); r2 = r0; r2 += -8; if r2 > 7 goto 1f;"
+            + "r1 = r10; r1 += -16; r1 += r0; r3 = 0; *(u8 *)(r1 + 0) = r3; 1: r0 = 0; exit");
+        asm(c, "linked_delta_reaches_fp0", "socket", "r0 = *(u32 *)(r1 + 0); r2 = r0; r2 += -9; if r2 > 7 goto 1f;"
+            + "r1 = r10; r1 += -16; r1 += r0; r3 = 0; *(u8 *)(r1 + 0) = r3; 1: r0 = 0; exit");
+        asm(c, "linked_twice_added_breaks_link", "socket", "r0 = *(u32 *)(r1 + 0); r2 = r0; r2 += -4; r2 += -4;"
+            + "if r2 > 7 goto 1f; r1 = r10; r1 += -16; r1 += r0; r3 = 0; *(u8 *)(r1 + 0) = r3; 1: r0 = 0; exit");
+        asm(c, "linked_sub_delta", "socket", "r0 = *(u32 *)(r1 + 0); r2 = r0; r2 -= 8; if r2 > 7 goto 1f;"
+            + "r1 = r10; r1 += -16; r1 += r0; r3 = 0; *(u8 *)(r1 + 0) = r3; 1: r0 = 0; exit");
+    }
+
+    /** check_map_func_compatibility for the XDP redirect maps, both directions. */
+    private static void redirectMapCases(List<Case> c) {
+        String maps = """
+            struct { __uint(type, BPF_MAP_TYPE_DEVMAP_HASH); __uint(max_entries, 4); __type(key, __u32); __type(value, __u32); } devs SEC(".maps");
+            struct { __uint(type, BPF_MAP_TYPE_CPUMAP); __uint(max_entries, 4); __type(key, __u32); __type(value, __u32); } cpus SEC(".maps");
+            struct { __uint(type, BPF_MAP_TYPE_SOCKMAP); __uint(max_entries, 4); __type(key, __u32); __type(value, __u32); } socks SEC(".maps");
+            """;
+        c.add(new Case("redirect_devmap_hash", maps + """
+            SEC("xdp") int prog(struct xdp_md *ctx) {
+                __u32 k = ctx->ingress_ifindex;
+                if (bpf_map_lookup_elem(&devs, &k)) return bpf_redirect_map(&devs, k, 0);
+                return bpf_redirect_map(&cpus, 0, XDP_PASS);
+            }"""));
+        c.add(new Case("redirect_sockmap", maps + """
+            SEC("xdp") int prog(struct xdp_md *ctx) { return bpf_redirect_map(&socks, 0, 0); }"""));
+        c.add(new Case("lookup_cpumap", maps + """
+            SEC("xdp") int prog(struct xdp_md *ctx) {
+                __u32 k = 0;
+                return bpf_map_lookup_elem(&cpus, &k) ? XDP_DROP : XDP_PASS;
+            }"""));
     }
 
     private static void asm(List<Case> cases, String name, String section, String body) {
@@ -269,7 +342,7 @@ class KernelDifferentialTest {
         assumeTrue(Files.isDirectory(Path.of("/sys/fs/bpf")), "bpffs not mounted");
     }
 
-    private static boolean onPath(String tool) {
+    static boolean onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, tool))) {
                 return true;
@@ -278,7 +351,7 @@ class KernelDifferentialTest {
         return false;
     }
 
-    private static String run(List<String> command) throws Exception {
+    static String run(List<String> command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(60, TimeUnit.SECONDS);
@@ -322,7 +395,7 @@ class KernelDifferentialTest {
     }
 
     /** The last verifier line libbpf prints between BEGIN and END PROG LOAD LOG. */
-    private static String lastLogLine(String output) {
+    static String lastLogLine(String output) {
         List<String> log = new ArrayList<>();
         boolean in = false;
         for (String line : output.lines().toList()) {

@@ -145,6 +145,17 @@ public final class KernelHelperTable {
         def(189, Ret.INTEGER, PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE);
         def(190, Ret.INTEGER, PTR_TO_CTX, ANYTHING, PTR_TO_MEM_READONLY, CONST_SIZE);
         def(208, Ret.INTEGER);
+        // tracing: task, stack and perf helpers
+        def(37, Ret.INTEGER, CONST_MAP_PTR, ANYTHING);
+        def(55, Ret.INTEGER, CONST_MAP_PTR, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE);
+        def(67, Ret.INTEGER, PTR_TO_CTX, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
+        def(80, Ret.INTEGER);
+        def(109, Ret.INTEGER, ANYTHING);
+        def(117, Ret.INTEGER, ANYTHING);
+        def(123, Ret.INTEGER, ANYTHING);
+        def(173, Ret.INTEGER, PTR_TO_CTX);
+        def(174, Ret.INTEGER, PTR_TO_CTX);
+        def(177, Ret.INTEGER, PTR_TO_MEM_READONLY, CONST_SIZE, PTR_TO_MEM_OR_NULL_READONLY, CONST_SIZE_OR_ZERO);
     }
 
     /** Helpers any program type may call ({@code bpf_base_func_proto} with CAP_BPF and CAP_PERFMON). */
@@ -156,6 +167,17 @@ public final class KernelHelperTable {
         98, 99, 100, 97, 110, 124));
     private static final Set<Integer> XDP = union(BASE, Set.of(25, 8, 28, 44, 54, 23, 51, 65, 188, 189, 190, 69,
         85, 84, 86, 99, 100, 110));
+    /**
+     * {@code bpf_tracing_func_proto}: what kprobes and tracepoints share (the legacy probe_read
+     * pair exists on x86-64, whose user and kernel address spaces do not overlap).
+     */
+    private static final Set<Integer> TRACING = union(BASE, Set.of(4, 45, 14, 15, 16, 22, 37, 55, 80, 109, 117, 123));
+    /** {@code kprobe_prog_func_proto}: perf output and stacks taken from pt_regs, the probed address, the cookie. */
+    private static final Set<Integer> KPROBE = union(TRACING, Set.of(25, 27, 67, 173, 174));
+    /** {@code tp_prog_func_proto}: perf output and stacks taken from the record, the cookie. */
+    private static final Set<Integer> TRACEPOINT = union(TRACING, Set.of(25, 27, 67, 174));
+    /** {@code sock_filter_func_proto} for cgroup/sock: the current task, socket and netns cookies, perf output. */
+    private static final Set<Integer> CGROUP_SOCK = union(BASE, Set.of(14, 15, 16, 80, 123, 46, 122, 25));
     private static final Set<Integer> CGROUP_SKB = union(SOCKET, Set.of(81, 95, 79, 83, 128, 129, 84, 85, 86, 99,
         96, 98, 97));
 
@@ -197,6 +219,9 @@ public final class KernelHelperTable {
             case "SCHED_CLS" -> TC;
             case "XDP" -> XDP;
             case "CGROUP_SKB" -> CGROUP_SKB;
+            case "KPROBE" -> KPROBE;
+            case "TRACEPOINT" -> TRACEPOINT;
+            case "CGROUP_SOCK", "CGROUP_SOCK_POST_BIND4", "CGROUP_SOCK_POST_BIND6" -> CGROUP_SOCK;
             default -> BASE;
         };
         return set.contains(id);

@@ -23,6 +23,13 @@ import io.ebpfjvm.verifier.scalar.Scalar;
 public record Reg(RegType type, boolean nullable, Scalar var, int off, int id, int refObjId, int range,
                   int mapIndex, int memSize, int frameNo, int subprog) {
 
+    /** Scalar id flag: this register is a 64-bit copy of its base id's value plus {@code off}. */
+    public static final int ADD_CONST64 = 1 << 31;
+    /** Scalar id flag: the low 32 bits are a copy of the base id's plus {@code off}, zero-extended. */
+    public static final int ADD_CONST32 = 1 << 30;
+    /** Both flags: the part of an id that is not the base id. */
+    public static final int ADD_CONST = ADD_CONST64 | ADD_CONST32;
+
     public static final int AT_PKT_END = -1;
     public static final int BEYOND_PKT_END = -2;
 
@@ -52,6 +59,11 @@ public record Reg(RegType type, boolean nullable, Scalar var, int off, int id, i
 
     public static Reg stack(int frameNo) {
         return pointer(RegType.STACK).withFrameNo(frameNo);
+    }
+
+    /** The id without the {@link #ADD_CONST} flags: what linked scalars share. */
+    public int baseId() {
+        return id & ~ADD_CONST;
     }
 
     public boolean isScalar() {
@@ -137,7 +149,9 @@ public record Reg(RegType type, boolean nullable, Scalar var, int off, int id, i
             case SCALAR: {
                 String s = var.toString();
                 if (id != 0 && !var.isConstant()) {
-                    s = s.startsWith("scalar(") ? "scalar(id=" + id + (s.equals("scalar()") ? ")" : "," + s.substring(7))
+                    // a linked copy prints as id=N+K / id=N-K
+                    String ids = (id & ADD_CONST) == 0 ? String.valueOf(id) : baseId() + (off >= 0 ? "+" : "") + off;
+                    s = s.startsWith("scalar(") ? "scalar(id=" + ids + (s.equals("scalar()") ? ")" : "," + s.substring(7))
                         : s;
                 }
                 return s;
