@@ -21,8 +21,11 @@ import static io.ebpfjvm.core.isa.Opcodes.*;
  * loops. The body mixes 32/64-bit ALU (signed division, sign-extending moves and byte swaps
  * included), stack and packet loads and stores of every width, atomics on the stack and in map
  * values, forward branches, bounded loops, bpf-to-bpf calls, array and hash map lookups with
- * null checks, hash updates and {@code get_smp_processor_id}. Every register is written before
- * it is read, every access is in bounds, every loop ends. The same seed gives the same program.
+ * null checks, hash updates and deletes and {@code get_smp_processor_id}. Packet and map value
+ * accesses also come at variable offsets: a masked scalar added to the pointer, the packet ones
+ * behind their own {@code data_end} check (which may fail at run time). Every register is
+ * written before it is read, every access is in bounds, every loop ends. At exit the stack is
+ * folded into the result, so engines must agree on it too. The same seed gives the same program.
  */
 public final class SafeProgramGenerator {
     /** Bytes of packet every program may touch; test packets must be at least this long. */
@@ -76,6 +79,12 @@ public final class SafeProgramGenerator {
         // Fold every scalar into r0, keep the full value in the packet, return a valid XDP action.
         for (int r = 1; r <= 5; r++) {
             code.emit(BPF_ALU64 | (random.nextBoolean() ? BPF_XOR : BPF_ADD) | BPF_X, 0, r, 0, 0);
+        }
+        // The stack too: a slot written wrongly by one engine changes the result.
+        for (int off = -8; off >= -STACK_ZEROED; off -= 8) {
+            code.emit(BPF_LDX | BPF_MEM | BPF_DW, 1, 10, off, 0);
+            code.emit(BPF_ALU64 | BPF_MUL | BPF_K, 0, 0, 0, 31);
+            code.emit(BPF_ALU64 | BPF_ADD | BPF_X, 0, 1, 0, 0);
         }
         code.emit(BPF_ALU64 | BPF_XOR | BPF_X, 0, 9, 0, 0);
         code.emit(BPF_STX | BPF_MEM | BPF_DW, 7, 0, PACKET_WINDOW - 8, 0);
@@ -144,7 +153,7 @@ public final class SafeProgramGenerator {
     private enum Context {
         /** The main function: packet (r7/r8) and maps available. */
         MAIN,
-        /** Inside a loop of the main function: r9 is the counter, no calls or nested loops, no branches. */
+        /** Inside a loop of the main function: r9 is the counter, no calls or nested loops, no branches; packet kept. */
         LOOP,
         /** A subprogram: own stack, no packet or maps, no calls. */
         SUB
@@ -161,7 +170,7 @@ public final class SafeProgramGenerator {
     }
 
     private void statement(Context where, int depth) {
-        int kind = random.nextInt(where == Context.MAIN ? 13 : 7);
+        int kind = random.nextInt(where == Context.MAIN ? 15 : where == Context.LOOP ? 8 : 7);
         switch (kind) {
             case 0, 1, 2 -> alu();
             case 3 -> stackStore();
@@ -174,7 +183,13 @@ public final class SafeProgramGenerator {
                     branch(where, depth);
                 }
             }
-            case 7 -> packetAccess();
+            case 7 -> {
+                if (random.nextInt(3) == 0) {
+                    variablePacketAccess();
+                } else {
+                    packetAccess();
+                }
+            }
             case 8 -> {
                 if (depth == 0) {
                     loop();
@@ -191,6 +206,7 @@ public final class SafeProgramGenerator {
                     call(subprograms.get(random.nextInt(subprograms.size())));
                 }
             }
+            case 13 -> hashDelete();
             default -> {
                 if (cpuHelper) {
                     code.emit(BPF_JMP | BPF_CALL, 0, 0, 0, 8); // get_smp_processor_id
@@ -307,6 +323,35 @@ public final class SafeProgramGenerator {
         }
     }
 
+    /**
+     * {@code p = r7 + (scalar & mask)} then an access at {@code p}, guarded by its own
+     * {@code p + size > data_end} check: the verifier must carry the range from the check to
+     * the variable-offset pointer; the check fails at run time on short packets.
+     */
+    private void variablePacketAccess() {
+        int size = size();
+        int mask = new int[] {7, 15, 63, 127}[random.nextInt(4)];
+        int index = scalar();
+        Label skip = new Label();
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 2, index, 0, 0);
+        code.emit(BPF_ALU64 | BPF_AND | BPF_K, 2, 0, 0, mask);
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 3, 7, 0, 0);
+        code.emit(BPF_ALU64 | BPF_ADD | BPF_X, 3, 2, 0, 0);
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 4, 3, 0, 0);
+        code.emit(BPF_ALU64 | BPF_ADD | BPF_K, 4, 0, 0, bytes(size) + 8); // keep clear of the result bytes
+        code.jump(BPF_JMP | BPF_JGT | BPF_X, 4, 8, 0, skip);
+        int value = random.nextBoolean() ? 1 : 5;
+        switch (random.nextInt(3)) {
+            case 0 -> code.emit(BPF_LDX | BPF_MEM | size, value, 3, 0, 0);
+            case 1 -> code.emit(BPF_STX | BPF_MEM | size, 3, value, 0, 0);
+            default -> code.emit(BPF_ST | BPF_MEM | size, 3, 0, 0, interesting());
+        }
+        code.place(skip);
+        for (int r = 2; r <= 4; r++) {
+            setScalar(r); // no packet pointer left where a scalar is expected
+        }
+    }
+
     private void branch(Context where, int depth) {
         int[] ops = {BPF_JEQ, BPF_JGT, BPF_JGE, BPF_JSET, BPF_JNE, BPF_JSGT, BPF_JSGE, BPF_JLT, BPF_JLE, BPF_JSLT, BPF_JSLE};
         int op = ops[random.nextInt(ops.length)];
@@ -376,6 +421,17 @@ public final class SafeProgramGenerator {
                 }
             }
         }
+        if (random.nextInt(3) == 0) {
+            // A variable offset last (r0 keeps it): r0 += scalar & (valueSize - 8), then a dword access.
+            int reg = 1 + random.nextInt(5);
+            code.emit(BPF_ALU64 | BPF_AND | BPF_K, reg, 0, 0, valueSize - 8);
+            code.emit(BPF_ALU64 | BPF_ADD | BPF_X, 0, reg, 0, 0);
+            if (random.nextBoolean()) {
+                code.emit(BPF_LDX | BPF_MEM | BPF_DW, reg, 0, 0, 0);
+            } else {
+                code.emit(BPF_STX | BPF_MEM | BPF_DW, 0, reg == 5 ? 4 : 5, 0, 0);
+            }
+        }
         code.place(miss);
         setScalar(0);
     }
@@ -409,6 +465,17 @@ public final class SafeProgramGenerator {
             reinitArguments();
             valueAccesses(HASH_VALUE);
         }
+    }
+
+    /** {@code map_delete_elem(table, &key)} with one of the few keys updates use; r0 is 0 or -ENOENT. */
+    private void hashDelete() {
+        int keyAt = -STACK_ZEROED - 16;
+        code.emit(BPF_ST | BPF_MEM | BPF_DW, 10, 0, keyAt, random.nextInt(8));
+        code.wide(1, BPF_PSEUDO_MAP_FD, 1);
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0);
+        code.emit(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, keyAt);
+        code.emit(BPF_JMP | BPF_CALL, 0, 0, 0, 3);
+        reinitArguments();
     }
 
     private void call(Label sub) {
