@@ -40,9 +40,12 @@ public final class SafeProgramGenerator {
     private final CodeBuffer code = new CodeBuffer();
     private final List<Label> subprograms = new ArrayList<>();
     private final java.util.Set<Label> called = new java.util.HashSet<>();
+    /** Subprograms whose r1 is always a pointer into the caller's zeroed stack. */
+    private final java.util.Set<Label> takesStack = new java.util.HashSet<>();
     private final int maxStatements;
     private final boolean cpuHelper;
     private int budget;
+    private boolean inStackSub;
 
     private SafeProgramGenerator(long seed, int maxStatements, boolean cpuHelper) {
         this.random = new SplittableRandom(seed);
@@ -73,7 +76,11 @@ public final class SafeProgramGenerator {
         budget = 1 + random.nextInt(maxStatements);
         int subs = random.nextInt(3);
         for (int i = 0; i < subs; i++) {
-            subprograms.add(new Label());
+            Label sub = new Label();
+            subprograms.add(sub);
+            if (random.nextBoolean()) {
+                takesStack.add(sub);
+            }
         }
         body(Context.MAIN, 0);
         // Fold every scalar into r0, keep the full value in the packet, return a valid XDP action.
@@ -175,7 +182,13 @@ public final class SafeProgramGenerator {
             case 0, 1, 2 -> alu();
             case 3 -> stackStore();
             case 4 -> stackLoad();
-            case 5 -> stackAtomic();
+            case 5 -> {
+                if (where == Context.SUB && inStackSub && random.nextBoolean()) {
+                    callerStackAccess();
+                } else {
+                    stackAtomic();
+                }
+            }
             case 6 -> {
                 if (where == Context.LOOP || depth > 2) {
                     alu();
@@ -333,13 +346,16 @@ public final class SafeProgramGenerator {
         int mask = new int[] {7, 15, 63, 127}[random.nextInt(4)];
         int index = scalar();
         Label skip = new Label();
-        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 2, index, 0, 0);
-        code.emit(BPF_ALU64 | BPF_AND | BPF_K, 2, 0, 0, mask);
+        boundedIndex(2, index, mask, skip);
         code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 3, 7, 0, 0);
         code.emit(BPF_ALU64 | BPF_ADD | BPF_X, 3, 2, 0, 0);
         code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 4, 3, 0, 0);
         code.emit(BPF_ALU64 | BPF_ADD | BPF_K, 4, 0, 0, bytes(size) + 8); // keep clear of the result bytes
-        code.jump(BPF_JMP | BPF_JGT | BPF_X, 4, 8, 0, skip);
+        if (random.nextBoolean()) {
+            code.jump(BPF_JMP | BPF_JGT | BPF_X, 4, 8, 0, skip);
+        } else {
+            code.jump(BPF_JMP | BPF_JLT | BPF_X, 8, 4, 0, skip); // the same check, operands swapped
+        }
         int value = random.nextBoolean() ? 1 : 5;
         switch (random.nextInt(3)) {
             case 0 -> code.emit(BPF_LDX | BPF_MEM | size, value, 3, 0, 0);
@@ -349,6 +365,30 @@ public final class SafeProgramGenerator {
         code.place(skip);
         for (int r = 2; r <= 4; r++) {
             setScalar(r); // no packet pointer left where a scalar is expected
+        }
+    }
+
+    /**
+     * {@code dst = src} limited to {@code [0, mask]} ({@code mask} all ones) in one of the ways
+     * compilers do it, so the verifier's range tracking is exercised: an AND, a 32-bit move and
+     * an unsigned compare (jumping to {@code tooBig} otherwise), or a shift pair.
+     */
+    private void boundedIndex(int dst, int src, int mask, Label tooBig) {
+        switch (random.nextInt(3)) {
+            case 0 -> {
+                code.emit(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0);
+                code.emit(BPF_ALU64 | BPF_AND | BPF_K, dst, 0, 0, mask);
+            }
+            case 1 -> {
+                code.emit(BPF_ALU | BPF_MOV | BPF_X, dst, src, 0, 0);
+                code.jump(BPF_JMP | (random.nextBoolean() ? BPF_JGT : BPF_JGE) | BPF_K, dst, 0, mask, tooBig);
+            }
+            default -> {
+                int shift = 64 - Integer.bitCount(mask);
+                code.emit(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0);
+                code.emit(BPF_ALU64 | BPF_LSH | BPF_K, dst, 0, 0, shift);
+                code.emit(BPF_ALU64 | BPF_RSH | BPF_K, dst, 0, 0, shift);
+            }
         }
     }
 
@@ -467,6 +507,21 @@ public final class SafeProgramGenerator {
         }
     }
 
+    /** In a subprogram given the caller's stack in r6: a load, store or atomic there, in the zeroed part. */
+    private void callerStackAccess() {
+        int size = size();
+        int off = aligned(size, 0, STACK_ZEROED);
+        switch (random.nextInt(4)) {
+            case 0 -> code.emit(BPF_LDX | BPF_MEM | size, scalar(), 6, off, 0);
+            case 1 -> code.emit(BPF_STX | BPF_MEM | size, 6, scalar(), off, 0);
+            case 2 -> code.emit(BPF_ST | BPF_MEM | size, 6, 0, off, interesting());
+            default -> {
+                int s = random.nextBoolean() ? BPF_W : BPF_DW;
+                atomic(6, aligned(s, 0, STACK_ZEROED), s);
+            }
+        }
+    }
+
     /** {@code map_delete_elem(table, &key)} with one of the few keys updates use; r0 is 0 or -ENOENT. */
     private void hashDelete() {
         int keyAt = -STACK_ZEROED - 16;
@@ -480,17 +535,30 @@ public final class SafeProgramGenerator {
 
     private void call(Label sub) {
         called.add(sub);
+        if (takesStack.contains(sub)) {
+            code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 1, 10, 0, 0);
+            code.emit(BPF_ALU64 | BPF_ADD | BPF_K, 1, 0, 0, -STACK_ZEROED);
+        }
         code.jump(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, sub);
         reinitArguments();
     }
 
     private void emitSubprogram(Label sub) {
         code.place(sub);
+        inStackSub = takesStack.contains(sub);
+        if (inStackSub) {
+            // r6 keeps the pointer (callee-saved, out of the statements' way); r1 is a scalar again.
+            code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0);
+            setScalar(1);
+        }
         // In the callee only r1..r5 (arguments) and r10 are readable: give r0 a value first.
         code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 0, 1 + random.nextInt(5), 0, 0);
         zeroStack();
         budget = 1 + random.nextInt(8);
         body(Context.SUB, 1);
+        if (takesStack.contains(sub)) {
+            callerStackAccess(); // at least one, so the caller's stack is really reached
+        }
         code.emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
     }
 }
