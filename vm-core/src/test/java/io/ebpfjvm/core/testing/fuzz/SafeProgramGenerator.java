@@ -31,6 +31,8 @@ public final class SafeProgramGenerator {
     /** Bytes of packet every program may touch; test packets must be at least this long. */
     public static final int PACKET_WINDOW = 64;
     private static final int STACK_ZEROED = 104;
+    /** A slot below the zeroed area (and below map keys and values) where pointers are spilled. */
+    private static final int POINTER_SPILL = -STACK_ZEROED - 40;
     private static final int ARRAY_VALUE = 64;
     private static final int HASH_VALUE = 16;
     private static final int[] SCALARS = {0, 1, 2, 3, 4, 5};
@@ -178,6 +180,14 @@ public final class SafeProgramGenerator {
 
     private void statement(Context where, int depth) {
         int kind = random.nextInt(where == Context.MAIN ? 15 : where == Context.LOOP ? 8 : 7);
+        if (where != Context.SUB && random.nextInt(12) == 0) {
+            if (random.nextBoolean()) {
+                spillAndFill();
+            } else {
+                variableStackAccess();
+            }
+            return;
+        }
         switch (kind) {
             case 0, 1, 2 -> alu();
             case 3 -> stackStore();
@@ -374,7 +384,18 @@ public final class SafeProgramGenerator {
      * an unsigned compare (jumping to {@code tooBig} otherwise), or a shift pair.
      */
     private void boundedIndex(int dst, int src, int mask, Label tooBig) {
-        switch (random.nextInt(3)) {
+        switch (random.nextInt(5)) {
+            case 3 -> {
+                // Two signed compares on the full 64-bit value.
+                code.emit(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0);
+                code.jump(BPF_JMP | BPF_JSGT | BPF_K, dst, 0, mask, tooBig);
+                code.jump(BPF_JMP | BPF_JSLT | BPF_K, dst, 0, 0, tooBig);
+            }
+            case 4 -> {
+                // A 32-bit compare of a zero-extended value: its bounds carry over to 64 bits.
+                code.emit(BPF_ALU | BPF_MOV | BPF_X, dst, src, 0, 0);
+                code.jump(BPF_JMP32 | BPF_JGT | BPF_K, dst, 0, mask, tooBig);
+            }
             case 0 -> {
                 code.emit(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0);
                 code.emit(BPF_ALU64 | BPF_AND | BPF_K, dst, 0, 0, mask);
@@ -520,6 +541,51 @@ public final class SafeProgramGenerator {
                 atomic(6, aligned(s, 0, STACK_ZEROED), s);
             }
         }
+    }
+
+    /**
+     * A packet or stack pointer spilled to the stack and filled into r2, then an access through
+     * the filled copy: the verifier must keep the pointer's type and proven range across the spill.
+     */
+    private void spillAndFill() {
+        boolean packet = random.nextBoolean();
+        if (packet) {
+            code.emit(BPF_STX | BPF_MEM | BPF_DW, 10, 7, POINTER_SPILL, 0);
+        } else {
+            code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0);
+            code.emit(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -STACK_ZEROED);
+            code.emit(BPF_STX | BPF_MEM | BPF_DW, 10, 2, POINTER_SPILL, 0);
+        }
+        code.emit(BPF_LDX | BPF_MEM | BPF_DW, 2, 10, POINTER_SPILL, 0);
+        int size = size();
+        int off = packet ? random.nextInt(PACKET_WINDOW - 8 - bytes(size) + 1) : aligned(size, 0, STACK_ZEROED);
+        int value = random.nextBoolean() ? 1 : 5;
+        switch (random.nextInt(3)) {
+            case 0 -> code.emit(BPF_LDX | BPF_MEM | size, value, 2, off, 0);
+            case 1 -> code.emit(BPF_STX | BPF_MEM | size, 2, value, off, 0);
+            default -> code.emit(BPF_ST | BPF_MEM | size, 2, 0, off, interesting());
+        }
+        setScalar(2);
+    }
+
+    /**
+     * A dword access at {@code r10 - 104 + (scalar & 0x38)}: a variable offset into the zeroed
+     * stack, which a privileged program may read (all bytes initialised) and write.
+     */
+    private void variableStackAccess() {
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 2, scalar(), 0, 0);
+        code.emit(BPF_ALU64 | BPF_AND | BPF_K, 2, 0, 0, 0x38);
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 3, 10, 0, 0);
+        code.emit(BPF_ALU64 | BPF_ADD | BPF_K, 3, 0, 0, -STACK_ZEROED);
+        code.emit(BPF_ALU64 | BPF_ADD | BPF_X, 3, 2, 0, 0);
+        int off = 8 * random.nextInt((STACK_ZEROED - 0x38) / 8);
+        if (random.nextBoolean()) {
+            code.emit(BPF_LDX | BPF_MEM | BPF_DW, random.nextBoolean() ? 1 : 5, 3, off, 0);
+        } else {
+            code.emit(BPF_STX | BPF_MEM | BPF_DW, 3, random.nextBoolean() ? 1 : 5, off, 0);
+        }
+        setScalar(2);
+        setScalar(3);
     }
 
     /** {@code map_delete_elem(table, &key)} with one of the few keys updates use; r0 is 0 or -ENOENT. */
