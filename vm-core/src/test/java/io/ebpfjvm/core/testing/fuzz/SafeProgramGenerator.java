@@ -21,7 +21,7 @@ import static io.ebpfjvm.core.isa.Opcodes.*;
  * loops. The body mixes 32/64-bit ALU (signed division, sign-extending moves and byte swaps
  * included), stack and packet loads and stores of every width, atomics on the stack and in map
  * values, forward branches, bounded loops, bpf-to-bpf calls, array and hash map lookups with
- * null checks, hash updates and deletes and {@code get_smp_processor_id}. Packet and map value
+ * null checks, hash updates and deletes, {@code bpf_loop} with callbacks and {@code get_smp_processor_id}. Packet and map value
  * accesses also come at variable offsets: a masked scalar added to the pointer, the packet ones
  * behind their own {@code data_end} check (which may fail at run time). Every register is
  * written before it is read, every access is in bounds, every loop ends. At exit the stack is
@@ -42,6 +42,8 @@ public final class SafeProgramGenerator {
     private final CodeBuffer code = new CodeBuffer();
     private final List<Label> subprograms = new ArrayList<>();
     private final java.util.Set<Label> called = new java.util.HashSet<>();
+    /** bpf_loop callbacks: r1 the index, r2 a pointer into the caller's zeroed stack. */
+    private final List<Label> callbacks = new ArrayList<>();
     /** Subprograms whose r1 is always a pointer into the caller's zeroed stack. */
     private final java.util.Set<Label> takesStack = new java.util.HashSet<>();
     private final int maxStatements;
@@ -66,7 +68,8 @@ public final class SafeProgramGenerator {
 
     /**
      * The same without {@code get_smp_processor_id}, whose result differs between the kernel
-     * and the JVM, for comparisons with the kernel.
+     * and the JVM, and without {@code bpf_loop}, whose callback the kernel accepts only with BTF
+     * func_info (an ELF object's {@code .BTF.ext}, not a raw program), for comparisons with the kernel.
      */
     public static Generated generateForKernel(long seed, int maxStatements) {
         return new SafeProgramGenerator(seed, maxStatements, false).build(seed);
@@ -106,6 +109,9 @@ public final class SafeProgramGenerator {
             if (called.contains(sub)) {
                 emitSubprogram(sub); // the kernel rejects code no path reaches
             }
+        }
+        for (Label callback : callbacks) {
+            emitCallback(callback);
         }
         List<Instruction> slots = code.build();
         ProgramSpec spec = new ProgramSpec("fuzz_" + Long.toUnsignedString(seed, 16), "xdp", slots);
@@ -181,10 +187,10 @@ public final class SafeProgramGenerator {
     private void statement(Context where, int depth) {
         int kind = random.nextInt(where == Context.MAIN ? 15 : where == Context.LOOP ? 8 : 7);
         if (where != Context.SUB && random.nextInt(12) == 0) {
-            if (random.nextBoolean()) {
-                spillAndFill();
-            } else {
-                variableStackAccess();
+            switch (random.nextInt(3)) {
+                case 0 -> spillAndFill();
+                case 1 -> variableStackAccess();
+                default -> mixedPointerAccess();
             }
             return;
         }
@@ -229,7 +235,15 @@ public final class SafeProgramGenerator {
                     call(subprograms.get(random.nextInt(subprograms.size())));
                 }
             }
-            case 13 -> hashDelete();
+            case 13 -> {
+                // bpf_loop needs BTF func_info for its callback in the kernel, which raw programs
+                // sent to the kernel oracle lack: only in programs not meant for the kernel.
+                if (cpuHelper && depth == 0 && callbacks.size() < 2 && random.nextInt(3) == 0) {
+                    loopHelper();
+                } else {
+                    hashDelete();
+                }
+            }
             default -> {
                 if (cpuHelper) {
                     code.emit(BPF_JMP | BPF_CALL, 0, 0, 0, 8); // get_smp_processor_id
@@ -588,6 +602,28 @@ public final class SafeProgramGenerator {
         setScalar(3);
     }
 
+    /**
+     * One access instruction reached with a packet pointer on one path and a stack pointer on
+     * the other (the kernel allows mixing these): a per-instruction fact must cover both.
+     */
+    private void mixedPointerAccess() {
+        Label join = new Label();
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 2, 7, 0, 0);
+        code.jump(BPF_JMP | BPF_JSET | BPF_K, scalar(), 0, 1 << random.nextInt(8), join);
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0);
+        code.emit(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -STACK_ZEROED);
+        code.place(join);
+        int size = size();
+        int off = bytes(size) * random.nextInt((PACKET_WINDOW - 8) / bytes(size));
+        int value = random.nextBoolean() ? 1 : 5;
+        switch (random.nextInt(3)) {
+            case 0 -> code.emit(BPF_LDX | BPF_MEM | size, value, 2, off, 0);
+            case 1 -> code.emit(BPF_STX | BPF_MEM | size, 2, value, off, 0);
+            default -> code.emit(BPF_ST | BPF_MEM | size, 2, 0, off, interesting());
+        }
+        setScalar(2);
+    }
+
     /** {@code map_delete_elem(table, &key)} with one of the few keys updates use; r0 is 0 or -ENOENT. */
     private void hashDelete() {
         int keyAt = -STACK_ZEROED - 16;
@@ -597,6 +633,36 @@ public final class SafeProgramGenerator {
         code.emit(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, keyAt);
         code.emit(BPF_JMP | BPF_CALL, 0, 0, 0, 3);
         reinitArguments();
+    }
+
+    /** {@code bpf_loop(n, callback, r10 - 104, 0)}: up to 6 calls of a new callback; r0 the count. */
+    private void loopHelper() {
+        Label callback = new Label();
+        callbacks.add(callback);
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_K, 1, 0, 0, random.nextInt(7));
+        code.funcRef(2, callback);
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 3, 10, 0, 0);
+        code.emit(BPF_ALU64 | BPF_ADD | BPF_K, 3, 0, 0, -STACK_ZEROED);
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_K, 4, 0, 0, 0);
+        code.emit(BPF_JMP | BPF_CALL, 0, 0, 0, 181);
+        reinitArguments();
+    }
+
+    /** A bpf_loop callback: statements over its own stack and the caller's (through r6); returns 0 or 1. */
+    private void emitCallback(Label callback) {
+        code.place(callback);
+        inStackSub = true;
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 6, 2, 0, 0);
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 0, 1, 0, 0); // the index
+        for (int r = 2; r <= 5; r++) {
+            setScalar(r);
+        }
+        zeroStack();
+        budget = 1 + random.nextInt(6);
+        body(Context.SUB, 1);
+        callerStackAccess();
+        code.emit(BPF_ALU64 | BPF_AND | BPF_K, 0, 0, 0, random.nextInt(4) == 0 ? 1 : 0); // 1 ends the loop early
+        code.emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
     }
 
     private void call(Label sub) {
