@@ -140,6 +140,7 @@ public final class Ebpf {
                 throw new EbpfException(object.name() + ": program '" + spec.name() + "' (section '" + spec.section()
                     + "') is of a type the verifier does not model; load with verify(false) to run it unverified");
             }
+            spec.program(); // structure and size first, as the kernel refuses E2BIG before verifying
             return Verifier.verify(spec, type, null, options);
         }
     }
