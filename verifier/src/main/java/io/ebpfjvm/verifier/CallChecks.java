@@ -258,8 +258,10 @@ final class CallChecks {
         callee.callback = true;
         callee.regs[1] = Reg.unknown();
         callee.regs[2] = ctxArg;
+        // The caller's r3 stays as at the call, as in the kernel: every iteration gets it as r2,
+        // whatever the callback did to its own r2. The other argument registers are gone.
         for (int r = 0; r <= 5; r++) {
-            caller.regs[r] = Reg.notInit();
+            caller.regs[r] = r == 3 ? ctxArg : Reg.notInit();
         }
         st.frames.add(callee);
     }
@@ -274,9 +276,9 @@ final class CallChecks {
         }
         FuncState callee = c.cur();
         int callbackPc = c.cfg.subprograms().get(callee.subprog).start();
-        Reg ctxArg = callee.regs[2].isInit() ? callee.regs[2] : Reg.notInit();
         var again = c.state.copy();
         again.frames.remove(again.frames.size() - 1);
+        Reg ctxArg = again.cur().regs[3]; // the context argument of the call, not the callee's r2 now
         for (int f = 0; f < again.frames.size(); f++) {
             widenScalars(again.frames.get(f));
         }
@@ -285,6 +287,7 @@ final class CallChecks {
         c.pushBranch(callbackPc, again);
         c.state.frames.remove(c.state.frames.size() - 1);
         c.cur().regs[0] = Reg.unknown();
+        c.cur().regs[3] = Reg.notInit();
         c.pc = callee.callsite + 1;
     }
 

@@ -11,7 +11,12 @@ import io.ebpfjvm.core.loader.BpfObject;
 import io.ebpfjvm.core.loader.ObjectLoader;
 import io.ebpfjvm.core.loader.ProgramSpec;
 import io.ebpfjvm.core.map.BpfMap;
+import io.ebpfjvm.core.exec.ProgramType;
 import io.ebpfjvm.interp.Interpreter;
+import io.ebpfjvm.verifier.GlobalFunctions;
+import io.ebpfjvm.verifier.VerifiedProgram;
+import io.ebpfjvm.verifier.Verifier;
+import io.ebpfjvm.verifier.VerifierOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,8 +32,11 @@ import java.util.function.Consumer;
  * Every program of the object is compiled up front and registered in one program table, so
  * program arrays can name them ({@link Loaded#programId}) and tail calls work.
  *
- * <p>This first sketch does not verify: programs run with every access checked (interpreter)
- * or through the JIT's checked paths; verification joins once the verifier lands.
+ * <p>Every program is verified first, the way the kernel does at load: a program the verifier
+ * rejects throws {@link io.ebpfjvm.core.error.VerificationException} from {@code load} and is
+ * never compiled, so it cannot run. The JIT then uses the verifier's facts (direct array accesses
+ * where an access is proven). {@link Loader#verify(boolean) verify(false)} skips verification for
+ * program types the verifier does not model; such programs run with every access checked.
  *
  * <pre>{@code
  * Ebpf.Loaded acl = Ebpf.loader().engine(Ebpf.Engine.JIT).load(Path.of("xdp_acl.o"));
@@ -53,6 +61,7 @@ public final class Ebpf {
         private HelperRegistry helpers;
         private Consumer<String> trace = line -> { };
         private long stepLimit = ExecutionOptions.DEFAULT_STEP_LIMIT;
+        private boolean verify = true;
 
         private Loader() {
         }
@@ -71,6 +80,12 @@ public final class Ebpf {
         /** Where {@code bpf_trace_printk} lines go (dropped when not given). */
         public Loader trace(Consumer<String> sink) {
             trace = Objects.requireNonNull(sink);
+            return this;
+        }
+
+        /** Whether programs are verified before they are compiled (the default); false runs them unverified. */
+        public Loader verify(boolean v) {
+            verify = v;
             return this;
         }
 
@@ -95,14 +110,38 @@ public final class Ebpf {
             HelperRegistry h = helpers != null ? helpers : KernelHelpers.registry(trace);
             Map<String, ExecutableProgram> programs = new LinkedHashMap<>();
             Map<String, Integer> ids = new LinkedHashMap<>();
+            // All programs are verified before any is compiled: a rejection leaves nothing runnable.
+            Map<String, VerifiedProgram> verified = new LinkedHashMap<>();
+            if (verify) {
+                VerifierOptions vo = VerifierOptions.defaults().withObject(object).withGlobalFunctions(GlobalFunctions.of(elf));
+                if (helpers != null) {
+                    vo = vo.withHelpers(helpers);
+                }
+                for (ProgramSpec spec : object.programs()) {
+                    verified.put(spec.name(), verify(object, spec, vo));
+                }
+            }
             for (ProgramSpec spec : object.programs()) {
+                VerifiedProgram v = verified.get(spec.name());
+                JitOptions jit = v == null ? JitOptions.defaults() : JitOptions.defaults().withFacts(v::access);
                 ExecutableProgram p = engine == Engine.JIT
-                    ? Jit.compile(spec, null, maps, h, options, JitOptions.defaults())
+                    ? Jit.compile(spec, null, maps, h, options, jit)
                     : Interpreter.compile(spec, null, maps, h, options);
                 programs.put(spec.name(), p);
                 ids.put(spec.name(), table.add(p));
             }
             return new Loaded(object, maps, programs, ids);
+        }
+
+        private static VerifiedProgram verify(BpfObject object, ProgramSpec spec, VerifierOptions options) {
+            String section = spec.section().startsWith("?") ? spec.section().substring(1) : spec.section();
+            ProgramType type = ProgramType.fromSection(section);
+            if (!Verifier.supports(type)) {
+                throw new EbpfException(object.name() + ": program '" + spec.name() + "' (section '" + spec.section()
+                    + "') is of a type the verifier does not model; load with verify(false) to run it unverified");
+            }
+            spec.program(); // structure and size first, as the kernel refuses E2BIG before verifying
+            return Verifier.verify(spec, type, null, options);
         }
     }
 

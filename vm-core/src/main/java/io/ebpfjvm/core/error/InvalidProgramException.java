@@ -8,7 +8,7 @@ public class InvalidProgramException extends EbpfException {
     private final int instructionIndex;
 
     public InvalidProgramException(int instructionIndex, String what) {
-        super("insn " + instructionIndex + ": " + what);
+        super(instructionIndex >= 0 ? "insn " + instructionIndex + ": " + what : what);
         this.instructionIndex = instructionIndex;
     }
 

@@ -9,6 +9,13 @@ import java.util.List;
  * (both validate); turn it back into bytes with {@link InstructionEncoder#encode(Program)}.
  */
 public final class Program {
+    /**
+     * Most instruction slots a program may have: the kernel's limit for a privileged loader
+     * (BPF_COMPLEXITY_LIMIT_INSNS; unprivileged ones get BPF_MAXINSNS, 4096), refused with E2BIG
+     * before verification.
+     */
+    public static final int MAX_INSNS = 1_000_000;
+
     private final Instruction[] slots;
 
     private Program(Instruction[] slots) {

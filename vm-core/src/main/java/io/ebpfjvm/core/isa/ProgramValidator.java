@@ -18,6 +18,10 @@ final class ProgramValidator {
         if (slots.length == 0) {
             throw new InvalidProgramException(-1, "empty program: expected at least one instruction");
         }
+        if (slots.length > Program.MAX_INSNS) {
+            throw new InvalidProgramException(-1, "program too large: " + slots.length + " instructions, the limit is "
+                + Program.MAX_INSNS + " (the kernel's, for a privileged loader)");
+        }
         boolean[] secondHalf = new boolean[slots.length];
         for (int pc = 0; pc < slots.length; pc++) {
             Instruction insn = slots[pc];

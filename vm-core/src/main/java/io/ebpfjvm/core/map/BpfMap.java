@@ -78,6 +78,17 @@ public abstract sealed class BpfMap permits ArrayMap, HashMap, LpmTrieMap, RingB
     }
 
     private static BpfMap create(MapDefinition d, MapSpec spec) {
+        try {
+            return allocate(d, spec);
+        } catch (OutOfMemoryError e) {
+            // Within the storage limit but more than this heap holds: the failed allocation
+            // leaves nothing behind, so it is reported like the kernel's -ENOMEM.
+            throw new MapCreateException(Errno.ENOMEM, "map '" + d.name() + "' (BPF_MAP_TYPE_" + d.type().name()
+                + "): cannot preallocate its storage: the JVM heap is too small (" + e.getMessage() + "; ENOMEM)");
+        }
+    }
+
+    private static BpfMap allocate(MapDefinition d, MapSpec spec) {
         return switch (d.type()) {
             case ARRAY -> new ArrayMap(d, spec);
             case PERCPU_ARRAY -> new PerCpuArrayMap(d, spec);

@@ -135,10 +135,12 @@ final class CreateRules {
                 + ": ebpf-jvm supports keys and values of at most " + MapDefinition.MAX_VALUE_SIZE + " bytes");
         }
         long bytes = storageBytes(d);
-        if (bytes > MapDefinition.MAX_STORAGE_BYTES) {
+        long limit = MapDefinition.storageLimit();
+        if (bytes > limit) {
+            String bound = limit % (1 << 20) == 0 ? (limit >> 20) + " MiB" : limit + " bytes";
             throw fail(d, Errno.ENOMEM, "max_entries " + d.entries() + " x value_size " + d.value()
-                + " needs " + bytes + " bytes of storage, more than the " + (MapDefinition.MAX_STORAGE_BYTES >> 20)
-                + " MiB ebpf-jvm preallocates for one map");
+                + " needs " + bytes + " bytes of storage, more than the " + bound + " ebpf-jvm preallocates for one map"
+                + (limit == MapDefinition.MAX_STORAGE_BYTES ? "" : " (-D" + MapDefinition.STORAGE_LIMIT_PROPERTY + ")"));
         }
     }
 

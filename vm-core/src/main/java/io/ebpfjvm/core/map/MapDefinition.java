@@ -10,7 +10,7 @@ import java.util.Objects;
  * flags. Constructing one checks it as the kernel's {@code map_create} and the type's
  * allocation check do, and throws a {@link MapCreateException} carrying the kernel's errno
  * for anything the kernel refuses; it also refuses sizes this VM will not preallocate
- * (value or key above {@link #MAX_VALUE_SIZE}, storage above {@link #MAX_STORAGE_BYTES}), so
+ * (value or key above {@link #MAX_VALUE_SIZE}, storage above {@link #storageLimit()}), so
  * a hostile declaration can never exhaust the heap.
  *
  * <p>Sizes are the kernel's {@code __u32}s: a negative {@code int} reads as a value above 2^31.
@@ -25,8 +25,32 @@ import java.util.Objects;
 public record MapDefinition(String name, MapType type, int keySize, int valueSize, int maxEntries, int flags) {
     /** Largest key or value this VM accepts (the kernel's bounds are a few MiB). */
     public static final int MAX_VALUE_SIZE = 1 << 20;
-    /** Most bytes one map may preallocate, all CPUs' copies included. */
+    /** Most bytes one map may preallocate, all CPUs' copies included (storage is int-indexed). */
     public static final long MAX_STORAGE_BYTES = 1L << 30;
+    /** System property lowering {@link #storageLimit()} below {@link #MAX_STORAGE_BYTES}, in bytes. */
+    public static final String STORAGE_LIMIT_PROPERTY = "ebpf.map.maxStorageBytes";
+
+    /**
+     * The most bytes one map may preallocate: {@link #MAX_STORAGE_BYTES}, or less when
+     * {@code -Debpf.map.maxStorageBytes=N} says so (an embedding JVM with a small heap).
+     * Read at each map creation.
+     */
+    public static long storageLimit() {
+        String v = System.getProperty(STORAGE_LIMIT_PROPERTY);
+        if (v == null || v.isBlank()) {
+            return MAX_STORAGE_BYTES;
+        }
+        long limit;
+        try {
+            limit = Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(STORAGE_LIMIT_PROPERTY + "=" + v + ": expected a number of bytes");
+        }
+        if (limit <= 0 || limit > MAX_STORAGE_BYTES) {
+            throw new IllegalArgumentException(STORAGE_LIMIT_PROPERTY + "=" + v + ": expected 1.." + MAX_STORAGE_BYTES + " bytes");
+        }
+        return limit;
+    }
 
     public MapDefinition {
         name = name == null ? "" : name;

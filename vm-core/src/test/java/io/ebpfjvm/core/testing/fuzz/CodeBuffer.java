@@ -42,6 +42,13 @@ final class CodeBuffer {
         slots.add(new Slot(Instruction.of(opcode, dst, src, 0, imm), target));
     }
 
+    /** {@code lddw dst, BPF_PSEUDO_FUNC, target}: the imm of the first slot is the offset to the function. */
+    void funcRef(int dst, Label target) {
+        Instruction[] pair = Instruction.lddw(dst, BPF_PSEUDO_FUNC, 0);
+        slots.add(new Slot(pair[0], target));
+        slots.add(new Slot(pair[1], null));
+    }
+
     void place(Label label) {
         if (label.at >= 0) {
             throw new IllegalStateException("label placed twice");
@@ -59,7 +66,7 @@ final class CodeBuffer {
                     throw new IllegalStateException("label never placed");
                 }
                 int delta = s.target().at - pc - 1;
-                i = i.opcode() == (BPF_JMP | BPF_CALL)
+                i = i.opcode() == (BPF_JMP | BPF_CALL) || i.isLddw()
                     ? Instruction.of(i.opcode(), i.dst(), i.src(), 0, delta)
                     : Instruction.of(i.opcode(), i.dst(), i.src(), delta, i.imm());
             }

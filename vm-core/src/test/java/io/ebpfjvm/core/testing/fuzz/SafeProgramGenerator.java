@@ -21,13 +21,18 @@ import static io.ebpfjvm.core.isa.Opcodes.*;
  * loops. The body mixes 32/64-bit ALU (signed division, sign-extending moves and byte swaps
  * included), stack and packet loads and stores of every width, atomics on the stack and in map
  * values, forward branches, bounded loops, bpf-to-bpf calls, array and hash map lookups with
- * null checks, hash updates and {@code get_smp_processor_id}. Every register is written before
- * it is read, every access is in bounds, every loop ends. The same seed gives the same program.
+ * null checks, hash updates and deletes, {@code bpf_loop} with callbacks and {@code get_smp_processor_id}. Packet and map value
+ * accesses also come at variable offsets: a masked scalar added to the pointer, the packet ones
+ * behind their own {@code data_end} check (which may fail at run time). Every register is
+ * written before it is read, every access is in bounds, every loop ends. At exit the stack is
+ * folded into the result, so engines must agree on it too. The same seed gives the same program.
  */
 public final class SafeProgramGenerator {
     /** Bytes of packet every program may touch; test packets must be at least this long. */
     public static final int PACKET_WINDOW = 64;
     private static final int STACK_ZEROED = 104;
+    /** A slot below the zeroed area (and below map keys and values) where pointers are spilled. */
+    private static final int POINTER_SPILL = -STACK_ZEROED - 40;
     private static final int ARRAY_VALUE = 64;
     private static final int HASH_VALUE = 16;
     private static final int[] SCALARS = {0, 1, 2, 3, 4, 5};
@@ -37,9 +42,14 @@ public final class SafeProgramGenerator {
     private final CodeBuffer code = new CodeBuffer();
     private final List<Label> subprograms = new ArrayList<>();
     private final java.util.Set<Label> called = new java.util.HashSet<>();
+    /** bpf_loop callbacks: r1 the index, r2 a pointer into the caller's zeroed stack. */
+    private final List<Label> callbacks = new ArrayList<>();
+    /** Subprograms whose r1 is always a pointer into the caller's zeroed stack. */
+    private final java.util.Set<Label> takesStack = new java.util.HashSet<>();
     private final int maxStatements;
     private final boolean cpuHelper;
     private int budget;
+    private boolean inStackSub;
 
     private SafeProgramGenerator(long seed, int maxStatements, boolean cpuHelper) {
         this.random = new SplittableRandom(seed);
@@ -58,7 +68,8 @@ public final class SafeProgramGenerator {
 
     /**
      * The same without {@code get_smp_processor_id}, whose result differs between the kernel
-     * and the JVM, for comparisons with the kernel.
+     * and the JVM, and without {@code bpf_loop}, whose callback the kernel accepts only with BTF
+     * func_info (an ELF object's {@code .BTF.ext}, not a raw program), for comparisons with the kernel.
      */
     public static Generated generateForKernel(long seed, int maxStatements) {
         return new SafeProgramGenerator(seed, maxStatements, false).build(seed);
@@ -70,12 +81,22 @@ public final class SafeProgramGenerator {
         budget = 1 + random.nextInt(maxStatements);
         int subs = random.nextInt(3);
         for (int i = 0; i < subs; i++) {
-            subprograms.add(new Label());
+            Label sub = new Label();
+            subprograms.add(sub);
+            if (random.nextBoolean()) {
+                takesStack.add(sub);
+            }
         }
         body(Context.MAIN, 0);
         // Fold every scalar into r0, keep the full value in the packet, return a valid XDP action.
         for (int r = 1; r <= 5; r++) {
             code.emit(BPF_ALU64 | (random.nextBoolean() ? BPF_XOR : BPF_ADD) | BPF_X, 0, r, 0, 0);
+        }
+        // The stack too: a slot written wrongly by one engine changes the result.
+        for (int off = -8; off >= -STACK_ZEROED; off -= 8) {
+            code.emit(BPF_LDX | BPF_MEM | BPF_DW, 1, 10, off, 0);
+            code.emit(BPF_ALU64 | BPF_MUL | BPF_K, 0, 0, 0, 31);
+            code.emit(BPF_ALU64 | BPF_ADD | BPF_X, 0, 1, 0, 0);
         }
         code.emit(BPF_ALU64 | BPF_XOR | BPF_X, 0, 9, 0, 0);
         code.emit(BPF_STX | BPF_MEM | BPF_DW, 7, 0, PACKET_WINDOW - 8, 0);
@@ -88,6 +109,9 @@ public final class SafeProgramGenerator {
             if (called.contains(sub)) {
                 emitSubprogram(sub); // the kernel rejects code no path reaches
             }
+        }
+        for (Label callback : callbacks) {
+            emitCallback(callback);
         }
         List<Instruction> slots = code.build();
         ProgramSpec spec = new ProgramSpec("fuzz_" + Long.toUnsignedString(seed, 16), "xdp", slots);
@@ -144,7 +168,7 @@ public final class SafeProgramGenerator {
     private enum Context {
         /** The main function: packet (r7/r8) and maps available. */
         MAIN,
-        /** Inside a loop of the main function: r9 is the counter, no calls or nested loops, no branches. */
+        /** Inside a loop of the main function: r9 is the counter, no calls or nested loops, no branches; packet kept. */
         LOOP,
         /** A subprogram: own stack, no packet or maps, no calls. */
         SUB
@@ -161,12 +185,26 @@ public final class SafeProgramGenerator {
     }
 
     private void statement(Context where, int depth) {
-        int kind = random.nextInt(where == Context.MAIN ? 13 : 7);
+        int kind = random.nextInt(where == Context.MAIN ? 15 : where == Context.LOOP ? 8 : 7);
+        if (where != Context.SUB && random.nextInt(12) == 0) {
+            switch (random.nextInt(3)) {
+                case 0 -> spillAndFill();
+                case 1 -> variableStackAccess();
+                default -> mixedPointerAccess();
+            }
+            return;
+        }
         switch (kind) {
             case 0, 1, 2 -> alu();
             case 3 -> stackStore();
             case 4 -> stackLoad();
-            case 5 -> stackAtomic();
+            case 5 -> {
+                if (where == Context.SUB && inStackSub && random.nextBoolean()) {
+                    callerStackAccess();
+                } else {
+                    stackAtomic();
+                }
+            }
             case 6 -> {
                 if (where == Context.LOOP || depth > 2) {
                     alu();
@@ -174,7 +212,13 @@ public final class SafeProgramGenerator {
                     branch(where, depth);
                 }
             }
-            case 7 -> packetAccess();
+            case 7 -> {
+                if (random.nextInt(3) == 0) {
+                    variablePacketAccess();
+                } else {
+                    packetAccess();
+                }
+            }
             case 8 -> {
                 if (depth == 0) {
                     loop();
@@ -189,6 +233,15 @@ public final class SafeProgramGenerator {
                     stackLoad();
                 } else {
                     call(subprograms.get(random.nextInt(subprograms.size())));
+                }
+            }
+            case 13 -> {
+                // bpf_loop needs BTF func_info for its callback in the kernel, which raw programs
+                // sent to the kernel oracle lack: only in programs not meant for the kernel.
+                if (cpuHelper && depth == 0 && callbacks.size() < 2 && random.nextInt(3) == 0) {
+                    loopHelper();
+                } else {
+                    hashDelete();
                 }
             }
             default -> {
@@ -307,6 +360,73 @@ public final class SafeProgramGenerator {
         }
     }
 
+    /**
+     * {@code p = r7 + (scalar & mask)} then an access at {@code p}, guarded by its own
+     * {@code p + size > data_end} check: the verifier must carry the range from the check to
+     * the variable-offset pointer; the check fails at run time on short packets.
+     */
+    private void variablePacketAccess() {
+        int size = size();
+        int mask = new int[] {7, 15, 63, 127}[random.nextInt(4)];
+        int index = scalar();
+        Label skip = new Label();
+        boundedIndex(2, index, mask, skip);
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 3, 7, 0, 0);
+        code.emit(BPF_ALU64 | BPF_ADD | BPF_X, 3, 2, 0, 0);
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 4, 3, 0, 0);
+        code.emit(BPF_ALU64 | BPF_ADD | BPF_K, 4, 0, 0, bytes(size) + 8); // keep clear of the result bytes
+        if (random.nextBoolean()) {
+            code.jump(BPF_JMP | BPF_JGT | BPF_X, 4, 8, 0, skip);
+        } else {
+            code.jump(BPF_JMP | BPF_JLT | BPF_X, 8, 4, 0, skip); // the same check, operands swapped
+        }
+        int value = random.nextBoolean() ? 1 : 5;
+        switch (random.nextInt(3)) {
+            case 0 -> code.emit(BPF_LDX | BPF_MEM | size, value, 3, 0, 0);
+            case 1 -> code.emit(BPF_STX | BPF_MEM | size, 3, value, 0, 0);
+            default -> code.emit(BPF_ST | BPF_MEM | size, 3, 0, 0, interesting());
+        }
+        code.place(skip);
+        for (int r = 2; r <= 4; r++) {
+            setScalar(r); // no packet pointer left where a scalar is expected
+        }
+    }
+
+    /**
+     * {@code dst = src} limited to {@code [0, mask]} ({@code mask} all ones) in one of the ways
+     * compilers do it, so the verifier's range tracking is exercised: an AND, a 32-bit move and
+     * an unsigned compare (jumping to {@code tooBig} otherwise), or a shift pair.
+     */
+    private void boundedIndex(int dst, int src, int mask, Label tooBig) {
+        switch (random.nextInt(5)) {
+            case 3 -> {
+                // Two signed compares on the full 64-bit value.
+                code.emit(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0);
+                code.jump(BPF_JMP | BPF_JSGT | BPF_K, dst, 0, mask, tooBig);
+                code.jump(BPF_JMP | BPF_JSLT | BPF_K, dst, 0, 0, tooBig);
+            }
+            case 4 -> {
+                // A 32-bit compare of a zero-extended value: its bounds carry over to 64 bits.
+                code.emit(BPF_ALU | BPF_MOV | BPF_X, dst, src, 0, 0);
+                code.jump(BPF_JMP32 | BPF_JGT | BPF_K, dst, 0, mask, tooBig);
+            }
+            case 0 -> {
+                code.emit(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0);
+                code.emit(BPF_ALU64 | BPF_AND | BPF_K, dst, 0, 0, mask);
+            }
+            case 1 -> {
+                code.emit(BPF_ALU | BPF_MOV | BPF_X, dst, src, 0, 0);
+                code.jump(BPF_JMP | (random.nextBoolean() ? BPF_JGT : BPF_JGE) | BPF_K, dst, 0, mask, tooBig);
+            }
+            default -> {
+                int shift = 64 - Integer.bitCount(mask);
+                code.emit(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0);
+                code.emit(BPF_ALU64 | BPF_LSH | BPF_K, dst, 0, 0, shift);
+                code.emit(BPF_ALU64 | BPF_RSH | BPF_K, dst, 0, 0, shift);
+            }
+        }
+    }
+
     private void branch(Context where, int depth) {
         int[] ops = {BPF_JEQ, BPF_JGT, BPF_JGE, BPF_JSET, BPF_JNE, BPF_JSGT, BPF_JSGE, BPF_JLT, BPF_JLE, BPF_JSLT, BPF_JSLE};
         int op = ops[random.nextInt(ops.length)];
@@ -376,6 +496,17 @@ public final class SafeProgramGenerator {
                 }
             }
         }
+        if (random.nextInt(3) == 0) {
+            // A variable offset last (r0 keeps it): r0 += scalar & (valueSize - 8), then a dword access.
+            int reg = 1 + random.nextInt(5);
+            code.emit(BPF_ALU64 | BPF_AND | BPF_K, reg, 0, 0, valueSize - 8);
+            code.emit(BPF_ALU64 | BPF_ADD | BPF_X, 0, reg, 0, 0);
+            if (random.nextBoolean()) {
+                code.emit(BPF_LDX | BPF_MEM | BPF_DW, reg, 0, 0, 0);
+            } else {
+                code.emit(BPF_STX | BPF_MEM | BPF_DW, 0, reg == 5 ? 4 : 5, 0, 0);
+            }
+        }
         code.place(miss);
         setScalar(0);
     }
@@ -411,19 +542,155 @@ public final class SafeProgramGenerator {
         }
     }
 
+    /** In a subprogram given the caller's stack in r6: a load, store or atomic there, in the zeroed part. */
+    private void callerStackAccess() {
+        int size = size();
+        int off = aligned(size, 0, STACK_ZEROED);
+        switch (random.nextInt(4)) {
+            case 0 -> code.emit(BPF_LDX | BPF_MEM | size, scalar(), 6, off, 0);
+            case 1 -> code.emit(BPF_STX | BPF_MEM | size, 6, scalar(), off, 0);
+            case 2 -> code.emit(BPF_ST | BPF_MEM | size, 6, 0, off, interesting());
+            default -> {
+                int s = random.nextBoolean() ? BPF_W : BPF_DW;
+                atomic(6, aligned(s, 0, STACK_ZEROED), s);
+            }
+        }
+    }
+
+    /**
+     * A packet or stack pointer spilled to the stack and filled into r2, then an access through
+     * the filled copy: the verifier must keep the pointer's type and proven range across the spill.
+     */
+    private void spillAndFill() {
+        boolean packet = random.nextBoolean();
+        if (packet) {
+            code.emit(BPF_STX | BPF_MEM | BPF_DW, 10, 7, POINTER_SPILL, 0);
+        } else {
+            code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0);
+            code.emit(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -STACK_ZEROED);
+            code.emit(BPF_STX | BPF_MEM | BPF_DW, 10, 2, POINTER_SPILL, 0);
+        }
+        code.emit(BPF_LDX | BPF_MEM | BPF_DW, 2, 10, POINTER_SPILL, 0);
+        int size = size();
+        int off = packet ? random.nextInt(PACKET_WINDOW - 8 - bytes(size) + 1) : aligned(size, 0, STACK_ZEROED);
+        int value = random.nextBoolean() ? 1 : 5;
+        switch (random.nextInt(3)) {
+            case 0 -> code.emit(BPF_LDX | BPF_MEM | size, value, 2, off, 0);
+            case 1 -> code.emit(BPF_STX | BPF_MEM | size, 2, value, off, 0);
+            default -> code.emit(BPF_ST | BPF_MEM | size, 2, 0, off, interesting());
+        }
+        setScalar(2);
+    }
+
+    /**
+     * A dword access at {@code r10 - 104 + (scalar & 0x38)}: a variable offset into the zeroed
+     * stack, which a privileged program may read (all bytes initialised) and write.
+     */
+    private void variableStackAccess() {
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 2, scalar(), 0, 0);
+        code.emit(BPF_ALU64 | BPF_AND | BPF_K, 2, 0, 0, 0x38);
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 3, 10, 0, 0);
+        code.emit(BPF_ALU64 | BPF_ADD | BPF_K, 3, 0, 0, -STACK_ZEROED);
+        code.emit(BPF_ALU64 | BPF_ADD | BPF_X, 3, 2, 0, 0);
+        int off = 8 * random.nextInt((STACK_ZEROED - 0x38) / 8);
+        if (random.nextBoolean()) {
+            code.emit(BPF_LDX | BPF_MEM | BPF_DW, random.nextBoolean() ? 1 : 5, 3, off, 0);
+        } else {
+            code.emit(BPF_STX | BPF_MEM | BPF_DW, 3, random.nextBoolean() ? 1 : 5, off, 0);
+        }
+        setScalar(2);
+        setScalar(3);
+    }
+
+    /**
+     * One access instruction reached with a packet pointer on one path and a stack pointer on
+     * the other (the kernel allows mixing these): a per-instruction fact must cover both.
+     */
+    private void mixedPointerAccess() {
+        Label join = new Label();
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 2, 7, 0, 0);
+        code.jump(BPF_JMP | BPF_JSET | BPF_K, scalar(), 0, 1 << random.nextInt(8), join);
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0);
+        code.emit(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -STACK_ZEROED);
+        code.place(join);
+        int size = size();
+        int off = bytes(size) * random.nextInt((PACKET_WINDOW - 8) / bytes(size));
+        int value = random.nextBoolean() ? 1 : 5;
+        switch (random.nextInt(3)) {
+            case 0 -> code.emit(BPF_LDX | BPF_MEM | size, value, 2, off, 0);
+            case 1 -> code.emit(BPF_STX | BPF_MEM | size, 2, value, off, 0);
+            default -> code.emit(BPF_ST | BPF_MEM | size, 2, 0, off, interesting());
+        }
+        setScalar(2);
+    }
+
+    /** {@code map_delete_elem(table, &key)} with one of the few keys updates use; r0 is 0 or -ENOENT. */
+    private void hashDelete() {
+        int keyAt = -STACK_ZEROED - 16;
+        code.emit(BPF_ST | BPF_MEM | BPF_DW, 10, 0, keyAt, random.nextInt(8));
+        code.wide(1, BPF_PSEUDO_MAP_FD, 1);
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0);
+        code.emit(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, keyAt);
+        code.emit(BPF_JMP | BPF_CALL, 0, 0, 0, 3);
+        reinitArguments();
+    }
+
+    /** {@code bpf_loop(n, callback, r10 - 104, 0)}: up to 6 calls of a new callback; r0 the count. */
+    private void loopHelper() {
+        Label callback = new Label();
+        callbacks.add(callback);
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_K, 1, 0, 0, random.nextInt(7));
+        code.funcRef(2, callback);
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 3, 10, 0, 0);
+        code.emit(BPF_ALU64 | BPF_ADD | BPF_K, 3, 0, 0, -STACK_ZEROED);
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_K, 4, 0, 0, 0);
+        code.emit(BPF_JMP | BPF_CALL, 0, 0, 0, 181);
+        reinitArguments();
+    }
+
+    /** A bpf_loop callback: statements over its own stack and the caller's (through r6); returns 0 or 1. */
+    private void emitCallback(Label callback) {
+        code.place(callback);
+        inStackSub = true;
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 6, 2, 0, 0);
+        code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 0, 1, 0, 0); // the index
+        for (int r = 2; r <= 5; r++) {
+            setScalar(r);
+        }
+        zeroStack();
+        budget = 1 + random.nextInt(6);
+        body(Context.SUB, 1);
+        callerStackAccess();
+        code.emit(BPF_ALU64 | BPF_AND | BPF_K, 0, 0, 0, random.nextInt(4) == 0 ? 1 : 0); // 1 ends the loop early
+        code.emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+    }
+
     private void call(Label sub) {
         called.add(sub);
+        if (takesStack.contains(sub)) {
+            code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 1, 10, 0, 0);
+            code.emit(BPF_ALU64 | BPF_ADD | BPF_K, 1, 0, 0, -STACK_ZEROED);
+        }
         code.jump(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, sub);
         reinitArguments();
     }
 
     private void emitSubprogram(Label sub) {
         code.place(sub);
+        inStackSub = takesStack.contains(sub);
+        if (inStackSub) {
+            // r6 keeps the pointer (callee-saved, out of the statements' way); r1 is a scalar again.
+            code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0);
+            setScalar(1);
+        }
         // In the callee only r1..r5 (arguments) and r10 are readable: give r0 a value first.
         code.emit(BPF_ALU64 | BPF_MOV | BPF_X, 0, 1 + random.nextInt(5), 0, 0);
         zeroStack();
         budget = 1 + random.nextInt(8);
         body(Context.SUB, 1);
+        if (takesStack.contains(sub)) {
+            callerStackAccess(); // at least one, so the caller's stack is really reached
+        }
         code.emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
     }
 }
