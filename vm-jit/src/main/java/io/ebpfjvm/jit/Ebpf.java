@@ -123,7 +123,7 @@ public final class Ebpf {
             }
             for (ProgramSpec spec : object.programs()) {
                 VerifiedProgram v = verified.get(spec.name());
-                JitOptions jit = v == null ? JitOptions.defaults() : JitOptions.defaults().withFacts(v::access);
+                JitOptions jit = v == null ? JitOptions.defaults() : JitOptions.defaults().withVerified(v);
                 ExecutableProgram p = engine == Engine.JIT
                     ? Jit.compile(spec, null, maps, h, options, jit)
                     : Interpreter.compile(spec, null, maps, h, options);
