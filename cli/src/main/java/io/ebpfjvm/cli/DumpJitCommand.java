@@ -14,6 +14,7 @@ import io.ebpfjvm.core.loader.ProgramSpec;
 import io.ebpfjvm.jit.Jit;
 import io.ebpfjvm.jit.JitDump;
 import io.ebpfjvm.jit.JitOptions;
+import io.ebpfjvm.verifier.Verifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,6 +45,10 @@ final class DumpJitCommand implements Callable<Integer> {
     @Option(names = "--class-dir", paramLabel = "DIR", description = "Also write the generated .class file here.")
     Path classDir;
 
+    @Option(names = "--no-verify", description = {"Show the code generated without the verifier's facts (every access checked,",
+        "step budget per block) instead of what run and pcap execute."})
+    boolean noVerify;
+
     @Override
     public Integer call() throws IOException {
         String where = "-".equals(input) ? "<stdin>" : input;
@@ -53,9 +58,15 @@ final class DumpJitCommand implements Callable<Integer> {
         if (ElfFile.isElf(data)) {
             BpfObject object = ObjectLoader.load(data, where);
             ProgramSpec spec = object.select(program, section);
-            ProgramType type = ProgramType.fromSection(spec.section());
-            generated = Jit.generate(spec.program(), type == null ? ProgramType.RAW_MEMORY : type, MapSet.create(object),
-                KernelHelpers.registry(line -> { }), ExecutionOptions.defaults(), JitOptions.defaults());
+            ProgramType sectionType = ProgramType.fromSection(spec.section());
+            ProgramType type = sectionType == null ? ProgramType.RAW_MEMORY : sectionType;
+            // By default the code run and pcap execute: generated with the verifier's facts.
+            JitOptions options = JitOptions.defaults();
+            if (!noVerify && Verifier.supports(type)) {
+                options = options.withVerified(ObjectVerification.verify(spec, type, object, data));
+            }
+            generated = Jit.generate(spec.program(), type, MapSet.create(object),
+                KernelHelpers.registry(line -> { }), ExecutionOptions.defaults(), options);
             name = spec.name();
         } else {
             if (program != null || section != null) {

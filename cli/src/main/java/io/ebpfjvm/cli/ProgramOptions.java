@@ -92,9 +92,7 @@ final class ProgramOptions {
                 throw new EbpfException("program type " + t.name().toLowerCase(Locale.ROOT)
                     + " cannot be verified; add --no-verify to run it unverified in the interpreter");
             }
-            // a rejection is a VerificationException: one line, exit 1
-            verified = io.ebpfjvm.verifier.Verifier.verify(spec, t, null, io.ebpfjvm.verifier.VerifierOptions.defaults().withObject(object)
-                .withGlobalFunctions(io.ebpfjvm.verifier.GlobalFunctions.of(bytes)));
+            verified = ObjectVerification.verify(spec, t, object, bytes);
         }
         MapSet maps = MapSet.create(object);
         fillMaps(maps, objectPath);

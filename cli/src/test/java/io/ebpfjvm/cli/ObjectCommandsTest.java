@@ -58,6 +58,25 @@ class ObjectCommandsTest extends ConsoleCapture {
     }
 
     @Test
+    void dumpJitShowsTheVerifiedCodeThatRunExecutes() throws Exception {
+        Path obj = object("xdp_acl.o");
+        assertEquals(0, Main.execute("dump-jit", obj.toString()));
+        String verified = out.toString();
+        out.reset();
+        assertEquals(0, Main.execute("dump-jit", obj.toString(), "--no-verify"));
+        String unverified = out.toString();
+        // Proven packet and context accesses are direct; without facts every one goes through the checked path.
+        assertFalse(verified.contains("JitRuntime.load"), verified);
+        assertTrue(verified.contains("Direct.u8"), verified);
+        assertTrue(unverified.contains("JitRuntime.load"), unverified);
+        out.reset();
+        err.reset();
+        assertEquals(1, Main.execute("dump-jit", object("isa_v4.o").toString()));
+        assertTrue(err.toString().contains("unreachable insn 36"), err.toString());
+        assertEquals(0, Main.execute("dump-jit", object("isa_v4.o").toString(), "--no-verify"));
+    }
+
+    @Test
     void runErrorsAreOneLine() throws Exception {
         Path obj = object("xdp_acl.o");
         Path pkt = udpPacket();
