@@ -15,7 +15,7 @@ public final class AclJava implements Classifier {
     private final long[] keys;
     private final int[] verdicts;
     private final int mask;
-    private final long[] counters = new long[Cpus.COUNT * 4 * 8];
+    private final long[] counters = new long[(Cpus.COUNT + 1) * 32];
 
     public AclJava(Map<Flow, Integer> rules) {
         int capacity = Integer.highestOneBit(Math.max(4, rules.size() * 4) - 1) << 1;
@@ -77,8 +77,9 @@ public final class AclJava implements Classifier {
             }
         }
         if (verdict >= 0 && verdict < 4) {
-            // One cache line (8 longs) per CPU, as the map's per-CPU rows are apart.
-            counters[Cpus.current() * 32 + verdict]++;
+            // Per-CPU rows 256 bytes apart, none in the line of the array's header (its length
+            // is read by every thread's bounds check), as the map lays its per-CPU values out.
+            counters[(Cpus.current() + 1) * 32 + verdict]++;
         }
         return verdict;
     }
@@ -87,7 +88,7 @@ public final class AclJava implements Classifier {
     public long count(int verdict) {
         long sum = 0;
         for (int cpu = 0; cpu < Cpus.COUNT; cpu++) {
-            sum += counters[cpu * 32 + verdict];
+            sum += counters[(cpu + 1) * 32 + verdict];
         }
         return sum;
     }

@@ -16,6 +16,8 @@ public sealed class ArrayMap extends BpfMap permits PerCpuArrayMap, ProgArrayMap
     final int cpus;
     /** Bytes from one CPU's copies to the next's (see {@link CreateRules#cpuBlock}). */
     private final int cpuBlock;
+    /** Where CPU 0's copies start (see {@link CreateRules#cpuOrigin}). */
+    private final int cpuOrigin;
 
     ArrayMap(MapDefinition definition, MapSpec spec) {
         this(definition, spec, 1);
@@ -27,7 +29,8 @@ public sealed class ArrayMap extends BpfMap permits PerCpuArrayMap, ProgArrayMap
         this.cpus = Math.max(1, copies);
         // bounded by MapDefinition.MAX_STORAGE_BYTES, so it fits an int
         this.cpuBlock = Math.toIntExact(CreateRules.cpuBlock(maxEntries, stride, cpus));
-        this.values = new byte[Math.toIntExact((long) cpuBlock * copies)];
+        this.cpuOrigin = copies == 0 ? 0 : CreateRules.cpuOrigin(cpus);
+        this.values = new byte[Math.toIntExact(cpuOrigin + (long) cpuBlock * copies)];
     }
 
     /** Copies a global-data section's contents into element 0. */
@@ -53,7 +56,7 @@ public sealed class ArrayMap extends BpfMap permits PerCpuArrayMap, ProgArrayMap
 
     /** Where CPU {@code cpu}'s copy of element {@code index} starts. */
     final int at(int index, int cpu) {
-        return cpu * cpuBlock + index * stride;
+        return cpuOrigin + cpu * cpuBlock + index * stride;
     }
 
     private int callerCpu() {

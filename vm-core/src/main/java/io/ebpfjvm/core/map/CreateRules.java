@@ -155,16 +155,26 @@ final class CreateRules {
         return cpus == 1 ? bytes : ((bytes + 63) & ~63L) + 64;
     }
 
+    /**
+     * Where CPU 0's block starts. Per-CPU maps leave the first cache line empty: the array's
+     * header (its length, read by every bounds check on any CPU) would otherwise share a line
+     * with CPU 0's values, and each of CPU 0's writes would evict it from the other CPUs.
+     */
+    static int cpuOrigin(int cpus) {
+        return cpus == 1 ? 0 : 64;
+    }
+
     /** What the implementation of {@code d} allocates, in bytes (sizes already bounded, so no overflow). */
     static long storageBytes(MapDefinitionView d) {
         long n = d.entries();
         long stride = (d.value() + 7) & ~7L;
         long cpus = d.type().isPerCpu() ? Cpus.COUNT : 1;
         return switch (d.type()) {
-            case ARRAY, PERCPU_ARRAY -> cpuBlock(n, (int) stride, (int) cpus) * cpus;
+            case ARRAY, PERCPU_ARRAY -> cpuOrigin((int) cpus) + cpuBlock(n, (int) stride, (int) cpus) * cpus;
             case PROG_ARRAY -> n * 4;
             // one spare slot for copy-on-write replacement; keys, chain links, buckets, LRU links
-            case HASH, PERCPU_HASH, LRU_HASH -> cpuBlock(n + 1, (int) stride, (int) cpus) * cpus + (n + 1) * (d.key() + 4 + 9) + 8 * n;
+            case HASH, PERCPU_HASH, LRU_HASH -> cpuOrigin((int) cpus) + cpuBlock(n + 1, (int) stride, (int) cpus) * cpus
+                + (n + 1) * (d.key() + 4 + 9) + 8 * n;
             // value slots plus up to 2n-1 trie nodes (data, prefix length, two children, value slot)
             case LPM_TRIE -> (n + 1) * stride + 2 * n * (d.key() - 4 + 16);
             // the data area twice over so a record that wraps stays contiguous

@@ -30,6 +30,8 @@ public sealed class HashMap extends BpfMap permits LruHashMap, PerCpuHashMap {
     final int cpus;
     /** Bytes from one CPU's copies to the next's (see {@link CreateRules#cpuBlock}). */
     private final int cpuBlock;
+    /** Where CPU 0's copies start (see {@link CreateRules#cpuOrigin}). */
+    private final int cpuOrigin;
 
     HashMap(MapDefinition definition, MapSpec spec) {
         this(definition, spec, 1);
@@ -43,7 +45,8 @@ public sealed class HashMap extends BpfMap permits LruHashMap, PerCpuHashMap {
         this.table = new SlotTable(keySize, slots, seed);
         // bounded by MapDefinition.MAX_STORAGE_BYTES, so it fits an int
         this.cpuBlock = Math.toIntExact(CreateRules.cpuBlock(slots, stride, cpus));
-        this.values = new byte[Math.toIntExact((long) cpuBlock * cpus)];
+        this.cpuOrigin = CreateRules.cpuOrigin(cpus);
+        this.values = new byte[Math.toIntExact(cpuOrigin + (long) cpuBlock * cpus)];
     }
 
     @Override
@@ -63,7 +66,7 @@ public sealed class HashMap extends BpfMap permits LruHashMap, PerCpuHashMap {
 
     /** Where CPU {@code cpu}'s copy of slot {@code slot}'s value starts. */
     final int valueIndex(int slot, int cpu) {
-        return cpu * cpuBlock + slot * stride;
+        return cpuOrigin + cpu * cpuBlock + slot * stride;
     }
 
     final int callerCpu() {

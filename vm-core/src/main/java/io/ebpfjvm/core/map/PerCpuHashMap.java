@@ -4,8 +4,8 @@ import io.ebpfjvm.core.loader.MapSpec;
 
 /**
  * {@code BPF_MAP_TYPE_PERCPU_HASH}: a {@link HashMap} whose entries hold one value per CPU
- * ({@link Cpus}), adjacent in {@link #values()}: CPU {@code c}'s copy of slot {@code s} at
- * {@code (s * Cpus.COUNT + c) * stride}. A program's insert sets its CPU's copy and zeroes the
+ * ({@link Cpus}); each CPU's copies lie together in {@link #values()}, a cache line apart
+ * from the next CPU's (see {@code CreateRules.cpuBlock}). A program's insert sets its CPU's copy and zeroes the
  * others; a program's replacement overwrites only its CPU's copy, in place (as the kernel's
  * does, so there is no copy-on-write here); the host reads and writes all copies at once, in
  * the kernel's user-space layout (each copy padded to 8 bytes).

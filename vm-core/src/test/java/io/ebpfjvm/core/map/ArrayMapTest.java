@@ -79,14 +79,17 @@ class ArrayMapTest {
         BpfMap m = map(MapType.PERCPU_ARRAY, 4, 4, 2, 0);
         assertInstanceOf(PerCpuArrayMap.class, m);
         assertEquals(8 * Cpus.COUNT, m.hostValueSize());
-        // Each CPU's copies together, the next CPU's a cache line past the end rounded to 64 bytes.
+        // Each CPU's copies together, the next CPU's a cache line past the end rounded to 64 bytes;
+        // CPU 0's start a line into the array, away from the header every bounds check reads.
         int block = Cpus.COUNT == 1 ? 16 : 64 + 64;
-        assertEquals(block * Cpus.COUNT, m.values().length);
+        int origin = Cpus.COUNT == 1 ? 0 : 64;
+        assertEquals(origin + block * Cpus.COUNT, m.values().length);
         for (int cpu = 0; cpu < Cpus.COUNT; cpu++) {
             int c = cpu;
             onCpu(cpu, () -> {
                 assertEquals(c, Cpus.current());
-                assertEquals(c * block + 8, m.lookupSlot(u32(1), 0));
+                assertEquals(origin + c * block + 8, m.lookupSlot(u32(1), 0));
+                assertTrue(m.lookupSlot(u32(0), 0) >= origin, "no value in the array header's cache line");
                 if (c > 0) {
                     int previousEnd = ((PerCpuArrayMap) m).valueIndex(1, c - 1) + 8;
                     assertTrue(((PerCpuArrayMap) m).valueIndex(0, c) - previousEnd >= 64, "no cache line shared between CPUs");
