@@ -1,6 +1,8 @@
 package io.ebpfjvm.jit;
 
+import io.ebpfjvm.core.error.EbpfRuntimeException;
 import io.ebpfjvm.core.isa.Opcodes;
+import io.ebpfjvm.core.memory.Atomics;
 import io.ebpfjvm.core.memory.Regions;
 
 import java.lang.invoke.MethodHandles;
@@ -62,6 +64,17 @@ public final class Direct {
 
     public static void st64(byte[] a, int i, long v) {
         LONG.set(a, i, v);
+    }
+
+    /**
+     * An atomic instruction on a proven stack slot or map value: {@code a[i]} is at an offset of
+     * its region with the same alignment, so a misaligned index faults as the checked path does.
+     */
+    public static long atomic(byte[] a, int i, int size, int op, long operand, long expected, int pc) {
+        if ((i & (size - 1)) != 0) {
+            throw new EbpfRuntimeException(pc, "misaligned atomic access of " + size + " bytes");
+        }
+        return Atomics.apply(a, i, size, op, operand, expected);
     }
 
     /** Index in the all-frames stack array of a stack pointer (region = frame, low half = offset). */

@@ -64,12 +64,12 @@ final class JitProgram implements ExecutableProgram {
         }
         JitState s = acquire();
         try {
-            mapPacket(s, memory, offset, length, true);
+            setPacket(s, offset, length, true);
             if (layout == null) {
-                return execute(s, Pointers.make(Regions.PACKET, 0), length);
+                return execute(s, memory, Pointers.make(Regions.PACKET, 0), length);
             }
             fillContext(s, metadata == null ? DEFAULT_METADATA : metadata, memory, offset, length);
-            return execute(s, Pointers.make(Regions.CONTEXT, 0), 0);
+            return execute(s, memory, Pointers.make(Regions.CONTEXT, 0), 0);
         } finally {
             release(s);
         }
@@ -87,12 +87,12 @@ final class JitProgram implements ExecutableProgram {
         // Absolute bulk transfers: no duplicate() view per run, the buffer's position stays put.
         memory.get(position, scratch, 0, length);
         try {
-            mapPacket(s, scratch, 0, length, !memory.isReadOnly());
+            setPacket(s, 0, length, !memory.isReadOnly());
             if (layout == null) {
-                return execute(s, Pointers.make(Regions.PACKET, 0), length);
+                return execute(s, scratch, Pointers.make(Regions.PACKET, 0), length);
             }
             fillContext(s, DEFAULT_METADATA, scratch, 0, length);
-            return execute(s, Pointers.make(Regions.CONTEXT, 0), 0);
+            return execute(s, scratch, Pointers.make(Regions.CONTEXT, 0), 0);
         } finally {
             // Written back even when the run faults, so the buffer ends as a byte[] would.
             if (!memory.isReadOnly()) {
@@ -106,21 +106,20 @@ final class JitProgram implements ExecutableProgram {
     public long run() {
         JitState s = acquire();
         try {
-            mapPacket(s, JitState.EMPTY, 0, 0, false);
+            setPacket(s, 0, 0, false);
             s.memory.unmap(Regions.CONTEXT);
-            return execute(s, 0, 0);
+            return execute(s, JitState.EMPTY, 0, 0);
         } finally {
             release(s);
         }
     }
 
     /**
-     * Points the state at the packet. Reference stores into the long-lived state cost a GC write
-     * barrier each, so the array is stored once, in the address space (where compiled code
-     * reads it), and only when it differs from the last run's.
+     * Describes the packet's window. The array itself is handed to the compiled entry, not
+     * stored here: a reference store into the long-lived state costs a GC write barrier per
+     * run, and only code that calls out needs it in the address space (the entry maps it then).
      */
-    private static void mapPacket(JitState s, byte[] array, int offset, int length, boolean writable) {
-        s.memory.map(Regions.PACKET, array, offset, length, writable);
+    private static void setPacket(JitState s, int offset, int length, boolean writable) {
         s.packetWritable = writable;
         s.packetBase = offset;
         s.packetLength = length;
@@ -152,13 +151,13 @@ final class JitProgram implements ExecutableProgram {
         s.busy = false;
     }
 
-    private long execute(JitState s, long r1, long r2) {
+    private long execute(JitState s, byte[] packet, long r1, long r2) {
         s.stop = false;
         s.budget = stepLimit;
         s.tailCalls = 0;
         s.pc = 0;
         try {
-            return entry.enter(s, r1, r2);
+            return entry.enter(s, packet, r1, r2);
         } catch (EbpfRuntimeException e) {
             throw e;
         } catch (EbpfException e) {

@@ -29,6 +29,15 @@ public final class JitRuntime {
     private JitRuntime() {
     }
 
+    /**
+     * Maps the run's packet array into the state's address space, for code that calls out
+     * (helpers, checked accesses, calls): the window is the one the run set in the state.
+     * No reference store when the array is mapped already.
+     */
+    public static void mapPacket(JitState s, byte[] packet) {
+        s.memory.map(Regions.PACKET, packet, s.packetBase, s.packetLength, s.packetWritable);
+    }
+
     /** A checked load for program types with a context: ctx->data and friends read as packet pointers. */
     public static long load(JitState s, long address, int size, int pc) {
         ContextLayout layout = s.layout;

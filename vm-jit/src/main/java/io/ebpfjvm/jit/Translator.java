@@ -53,7 +53,11 @@ final class Translator {
     /** Map types whose lookup yields a value pointer and whose update and delete are plain. */
     private static final java.util.Set<MapType> DIRECT_MAP_TYPES = java.util.EnumSet.of(MapType.HASH, MapType.ARRAY,
         MapType.PERCPU_HASH, MapType.PERCPU_ARRAY, MapType.LRU_HASH, MapType.LPM_TRIE);
-    private static final String FN_DESC = "(" + STATE_D + "IJJJJJJJJJJ)J";
+    /** A whole function: (state, frame, r0..r9, packet array); the packet comes last so the other slots stay put. */
+    private static final String FN_DESC = "(" + STATE_D + "IJJJJJJJJJJ[B)J";
+    /** Slot of the packet-array parameter in a whole function's method. */
+    private static final int PACKET_ARG = 22;
+    private static final String ENTER_DESC = "(" + STATE_D + "[BJJ)J";
     private static final String REGION_DESC = "(" + STATE_D + "I[JI)I";
     private static final Handle CLASS_DATA_AT = new Handle(H_INVOKESTATIC, "java/lang/invoke/MethodHandles", "classDataAt",
         "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;I)Ljava/lang/Object;", false);
@@ -74,6 +78,12 @@ final class Translator {
     /** End label of every generated method, to read its size once the class is written. */
     private final Map<String, Label> methodEnds = new LinkedHashMap<>();
     private ClassWriter cw;
+    /**
+     * Whether compiled code ever leaves for code that reads the run's address space (helpers,
+     * checked accesses, calls, interpreted blocks). Only then does the entry map the packet
+     * into it: that reference store costs a GC write barrier on every run with a new array.
+     */
+    private boolean usesAddressSpace;
 
     /** The translation: class bytes, class data, and the bytecode size of every method. */
     record Result(byte[] bytes, List<Object> classData, Map<String, Integer> methodSizes) {
@@ -232,8 +242,9 @@ final class Translator {
         String name = functionName(f.start());
         MethodVisitor mv = cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name, FN_DESC, null, null);
         mv.visitCode();
-        int regs = 22;
-        int pcSlot = 23;
+        usesAddressSpace = true; // region methods read the packet from the address space
+        int regs = PACKET_ARG + 1;
+        int pcSlot = PACKET_ARG + 2;
         mv.visitVarInsn(ALOAD, 0);
         mv.visitFieldInsn(GETFIELD, STATE, "frameRegs", "[[J");
         mv.visitVarInsn(ILOAD, 1);
@@ -310,17 +321,24 @@ final class Translator {
         return -1;
     }
 
+    /** {@code enter(s, packet, r1, r2)}: emitted last, when it is known whether the code needs the packet mapped. */
     private void emitEnter() {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "enter", "(" + STATE_D + "JJ)J", null, null);
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "enter", ENTER_DESC, null, null);
         mv.visitCode();
+        if (usesAddressSpace) {
+            mv.visitVarInsn(ALOAD, 1);
+            mv.visitVarInsn(ALOAD, 2);
+            mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "mapPacket", "(" + STATE_D + "[B)V", false);
+        }
         mv.visitVarInsn(ALOAD, 1);
         mv.visitInsn(ICONST_0);
         mv.visitInsn(LCONST_0);
-        mv.visitVarInsn(LLOAD, 2);
-        mv.visitVarInsn(LLOAD, 4);
+        mv.visitVarInsn(LLOAD, 3);
+        mv.visitVarInsn(LLOAD, 5);
         for (int r = 3; r <= 9; r++) {
             mv.visitInsn(LCONST_0);
         }
+        mv.visitVarInsn(ALOAD, 2);
         mv.visitMethodInsn(INVOKESTATIC, CLASS, functionName(0), FN_DESC, false);
         mv.visitInsn(LRETURN);
         mv.visitMaxs(0, 0);
@@ -348,6 +366,11 @@ final class Translator {
             for (int r = 3; r <= 9; r++) {
                 mv.visitInsn(LCONST_0);
             }
+            // Callbacks come from bpf_loop, a helper: the packet is mapped by then.
+            mv.visitVarInsn(ALOAD, 1);
+            mv.visitFieldInsn(GETFIELD, STATE, "memory", "L" + SPACE + ";");
+            push(mv, Regions.PACKET);
+            mv.visitMethodInsn(INVOKEVIRTUAL, SPACE, "mapped", "(I)[B", false);
             mv.visitMethodInsn(INVOKESTATIC, CLASS, functionName(keys[i]), FN_DESC, false);
             mv.visitInsn(LRETURN);
         }
@@ -429,7 +452,7 @@ final class Translator {
                 for (int r = 0; r <= 9; r++) {
                     reg[r] = 2 + 2 * r;
                 }
-                next = 22;
+                next = PACKET_ARG + 1;
                 regsSlot = -1;
             }
             r10 = next;
@@ -473,7 +496,7 @@ final class Translator {
         }
 
         void emit() {
-            mv = cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name(), split ? REGION_DESC : FN_DESC, null, null);
+            mv = new AddressSpaceUse(cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name(), split ? REGION_DESC : FN_DESC, null, null));
             mv.visitCode();
             prologue();
             for (int i = 0; i < blocks.size(); i++) {
@@ -529,10 +552,14 @@ final class Translator {
             mv.visitVarInsn(ISTORE, fb);
             loadField("stack", "[B", stack);
             loadField("memory", "L" + SPACE + ";", mem);
-            // The packet array is read from the address space, so a run stores it in one place.
-            mv.visitVarInsn(ALOAD, mem);
-            push(mv, Regions.PACKET);
-            mv.visitMethodInsn(INVOKEVIRTUAL, SPACE, "mapped", "(I)[B", false);
+            if (split) {
+                // Regions come from the dispatcher, which makes the entry map the packet.
+                mv.visitVarInsn(ALOAD, mem);
+                push(mv, Regions.PACKET);
+                mv.visitMethodInsn(INVOKEVIRTUAL, SPACE, "mapped", "(I)[B", false);
+            } else {
+                mv.visitVarInsn(ALOAD, PACKET_ARG);
+            }
             mv.visitVarInsn(ASTORE, pkt);
             mv.visitVarInsn(ALOAD, 0);
             mv.visitFieldInsn(GETFIELD, STATE, "packetBase", "I");
@@ -1150,6 +1177,7 @@ final class Translator {
             for (int r = 0; r <= 9; r++) {
                 load(r);
             }
+            mv.visitVarInsn(ALOAD, pkt);
             mv.visitMethodInsn(INVOKESTATIC, CLASS, functionName(target), FN_DESC, false);
             store(0, pc);
             restoreBudget();
@@ -1172,9 +1200,10 @@ final class Translator {
             mv.visitInsn(DUP);
             mv.visitJumpInsn(IFNULL, notTaken);
             mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ALOAD, pkt);
             load(1);
             load(2);
-            mv.visitMethodInsn(INVOKEINTERFACE, ENTRY, "enter", "(" + STATE_D + "JJ)J", true);
+            mv.visitMethodInsn(INVOKEINTERFACE, ENTRY, "enter", ENTER_DESC, true);
             store(0, pc);
             restoreBudget();
             mv.visitJumpInsn(GOTO, exit);
@@ -1300,14 +1329,28 @@ final class Translator {
 
         private void atomic(int pc, Instruction insn, int size) {
             int aop = insn.imm();
-            mv.visitVarInsn(ALOAD, mem);
-            address(insn.dst(), insn.offset());
-            push(mv, size);
-            push(mv, aop);
-            load(insn.src());
-            load(0);
-            push(mv, pc);
-            mv.visitMethodInsn(INVOKEVIRTUAL, SPACE, "atomic", "(JIIJJI)J", false);
+            Access a = plan(pc, insn.dst(), insn.offset(), size, true);
+            if (a == Access.STACK || a == Access.STACK_R10 || a == Access.MAP_VALUE) {
+                // A proven stack slot or map value: the JVM's atomic access modes on its array.
+                guarded(pc, () -> {
+                    arrayAndIndex(a, insn.dst(), insn.offset(), pc);
+                    push(mv, size);
+                    push(mv, aop);
+                    load(insn.src());
+                    load(0);
+                    push(mv, pc);
+                    mv.visitMethodInsn(INVOKESTATIC, DIRECT, "atomic", "([BIIIJJI)J", false);
+                });
+            } else {
+                mv.visitVarInsn(ALOAD, mem);
+                address(insn.dst(), insn.offset());
+                push(mv, size);
+                push(mv, aop);
+                load(insn.src());
+                load(0);
+                push(mv, pc);
+                mv.visitMethodInsn(INVOKEVIRTUAL, SPACE, "atomic", "(JIIJJI)J", false);
+            }
             if (aop == BPF_CMPXCHG) {
                 store(0, pc);
             } else if ((aop & BPF_FETCH) != 0) {
@@ -1505,6 +1548,37 @@ final class Translator {
             out.add(b.end());
         }
         return out;
+    }
+
+    /**
+     * Watches a function's code for calls that may read the run's address space: anything but
+     * the pure instruction semantics, the direct array accessors, direct map calls (keys and
+     * values in arrays they are handed) and the runtime's error constructors.
+     */
+    private final class AddressSpaceUse extends MethodVisitor {
+        AddressSpaceUse(MethodVisitor next) {
+            super(org.objectweb.asm.Opcodes.ASM9, next);
+        }
+
+        @Override
+        public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            if (!selfContained(owner, name)) {
+                usesAddressSpace = true;
+            }
+            super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+        }
+
+        private boolean selfContained(String owner, String name) {
+            return switch (owner) {
+                case DIRECT, SEMANTICS, MAP, "java/lang/Long", "java/lang/Integer", "java/lang/Math",
+                     "io/ebpfjvm/core/memory/Regions" -> true;
+                case RUNTIME -> switch (name) {
+                    case "outOfBounds", "iterationLimit", "stepLimit", "fail", "tooDeep" -> true;
+                    default -> false;
+                };
+                default -> false;
+            };
+        }
     }
 
     private enum Access { TAGGED, STACK_R10, STACK, PACKET, PACKET_STORE, MAP_VALUE, CONTEXT, CTX_DATA, CTX_DATA_END }

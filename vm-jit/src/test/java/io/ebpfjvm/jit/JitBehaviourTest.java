@@ -435,4 +435,35 @@ class JitBehaviourTest {
             assertTrue(g.largestMethod() <= 8000, c.name());
         }
     }
+
+    @Test
+    void helpersSeeEachRunsPacketThoughOnlyCodeThatCallsOutMapsIt() {
+        // memfrob (helper 1) xors the bytes through the address space; compiled code then reads them directly.
+        Program frob = Assembler.assemble("""
+            mov %r6, %r1
+            call 1
+            ldxb %r0, [%r6+0]
+            exit
+            """);
+        Program alu = Assembler.assemble("""
+            mov %r0, %r2
+            add %r0, 1
+            exit
+            """);
+        assertTrue(text(frob, ProgramType.RAW_MEMORY, JitOptions.defaults()).contains("JitRuntime.mapPacket"));
+        assertFalse(text(alu, ProgramType.RAW_MEMORY, JitOptions.defaults()).contains("JitRuntime.mapPacket"),
+            "a program that never calls out leaves the packet array off the heap");
+        ExecutableProgram p = jit(frob, ProgramType.RAW_MEMORY, JitOptions.defaults().withStrict(true));
+        ExecutableProgram q = jit(alu, ProgramType.RAW_MEMORY, JitOptions.defaults().withStrict(true));
+        for (int i = 0; i < 200; i++) {
+            byte[] a = {(byte) i, 7};
+            byte[] b = {(byte) (i + 1), 9, 9};
+            assertEquals((i ^ 42) & 0xff, p.run(a, 0, 2), "run " + i);
+            assertEquals(((i + 1) ^ 42) & 0xff, p.run(b, 0, 3), "run " + i);
+            assertEquals(7 ^ 42, a[1] & 0xff);
+            assertEquals(9 ^ 42, b[2] & 0xff);
+            assertEquals(3, q.run(a, 0, 2));
+            assertEquals(4, q.run(b, 0, 3));
+        }
+    }
 }

@@ -23,13 +23,6 @@ public final class AddressSpace {
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final Object[] LOCKS = new Object[64];
-
-    static {
-        for (int i = 0; i < LOCKS.length; i++) {
-            LOCKS[i] = new Object();
-        }
-    }
 
     private final byte[][] arrays = new byte[Regions.CAPACITY][];
     private final int[] bases = new int[Regions.CAPACITY];
@@ -154,12 +147,6 @@ public final class AddressSpace {
                 + Pointers.offset(address) + " of " + Regions.describe(Pointers.region(address)));
         }
         int i = index(address, size, true, pc);
-        byte[] a = arrays[Pointers.region(address)];
-        if (!Atomics.aligned(a, i, size)) {
-            synchronized (LOCKS[(System.identityHashCode(a) ^ i) & (LOCKS.length - 1)]) {
-                return Atomics.plain(a, i, size, op, operand, expected);
-            }
-        }
-        return size == 4 ? Atomics.int32(a, i, op, operand, expected) : Atomics.int64(a, i, op, operand, expected);
+        return Atomics.apply(arrays[Pointers.region(address)], i, size, op, operand, expected);
     }
 }

@@ -6,14 +6,41 @@ import java.nio.ByteOrder;
 
 import static io.ebpfjvm.core.isa.Opcodes.*;
 
-/** The eBPF atomic operations on little-endian byte arrays. */
-final class Atomics {
+/**
+ * The eBPF atomic operations on little-endian byte arrays: the one implementation the
+ * interpreter (through {@link AddressSpace#atomic}) and compiled code with a proven region use.
+ */
+public final class Atomics {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** Where element 0 of a byte[] lies relative to an 8-byte boundary on this JVM. */
     private static final int BASE_MISALIGNMENT = probeBaseMisalignment();
 
+    /** Guards the rare index that is not aligned in memory (the JVM's atomic modes need alignment). */
+    private static final Object[] LOCKS = new Object[64];
+
+    static {
+        for (int i = 0; i < LOCKS.length; i++) {
+            LOCKS[i] = new Object();
+        }
+    }
+
     private Atomics() {
+    }
+
+    /**
+     * Applies atomic operation {@code op} ({@code BPF_ADD}, ... with or without {@code BPF_FETCH},
+     * {@code BPF_XCHG}, {@code BPF_CMPXCHG}) of {@code size} 4 or 8 at {@code a[i]}; returns the
+     * old value (zero-extended for 4 bytes). {@code i} must lie inside {@code a}: the array
+     * accesses check it.
+     */
+    public static long apply(byte[] a, int i, int size, int op, long operand, long expected) {
+        if (!aligned(a, i, size)) {
+            synchronized (LOCKS[(System.identityHashCode(a) ^ i) & (LOCKS.length - 1)]) {
+                return plain(a, i, size, op, operand, expected);
+            }
+        }
+        return size == 4 ? int32(a, i, op, operand, expected) : int64(a, i, op, operand, expected);
     }
 
     private static int probeBaseMisalignment() {
