@@ -27,4 +27,17 @@ class ReportTest {
         assertTrue(table.lines().anyMatch(l -> l.startsWith("| acl | small | ") && l.contains("| 19.5 |")), table);
         assertTrue(chart.startsWith("<svg") && chart.contains("acl / small") && chart.contains("#d62728"), chart);
     }
+
+    @Test
+    void figuresAreTheMedianIterationSoOneNoisyIterationDoesNotMoveThem(@TempDir Path dir) throws Exception {
+        String run = """
+            [{"benchmark": "io.ebpfjvm.bench.ClassifyBenchmark.classify", "threads": 1,
+              "params": {"program": "hash", "mix": "small", "engine": "jit"},
+              "primaryMetric": {"score": 210.0, "scoreError": 300.0, "rawData": [[150.0, 330.0, 149.0]]}}]
+            """;
+        Files.writeString(dir.resolve("jmh-1thread.json"), run);
+        Report.main(new String[] {dir.toString(), "a test machine"});
+        String table = Files.readString(dir.resolve("table.md"));
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("| hash | small | ") && l.contains("| 150 |")), table);
+    }
 }

@@ -35,9 +35,31 @@ final class ResultFiles {
             double error = primary.get("scoreError").isJsonPrimitive() ? primary.get("scoreError").getAsDouble() : Double.NaN;
             out.add(new Measurement(params.get("program").getAsString(), params.get("mix").getAsString(),
                 params.get("engine").getAsString(), run.get("threads").getAsInt(),
-                primary.get("score").getAsDouble(), error, alloc));
+                median(primary), error, alloc));
         }
         return out;
+    }
+
+    /**
+     * The median of a run's measured iterations (JMH's {@code rawData}, all forks), or its mean
+     * score when there is none. On a shared machine a neighbour's burst spoils an iteration or
+     * two; the median keeps it from moving the figure and every ratio built on it.
+     */
+    static double median(JsonObject primary) {
+        List<Double> values = new ArrayList<>();
+        if (primary.has("rawData") && primary.get("rawData").isJsonArray()) {
+            for (JsonElement fork : primary.getAsJsonArray("rawData")) {
+                for (JsonElement v : fork.getAsJsonArray()) {
+                    values.add(v.getAsDouble());
+                }
+            }
+        }
+        if (values.isEmpty()) {
+            return primary.get("score").getAsDouble();
+        }
+        values.sort(null);
+        int n = values.size();
+        return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
     }
 
     /** Instructions executed per packet, keyed "program/mix", if the file exists. */

@@ -23,7 +23,7 @@ final class Table {
 
     String markdown(String machine) {
         StringBuilder md = new StringBuilder();
-        md.append("Measured on ").append(machine).append(". ns per packet (lower is better), one thread unless noted.\n\n");
+        md.append("Measured on ").append(machine).append(". ns per packet (lower is better; the median of the measured iterations), one thread unless noted.\n\n");
         md.append("| program | mix | interp | jit | java | kernel | jit/interp speed-up | jit/java | jit/kernel | jit B/packet | 2-thread scaling (jit) | insns/packet | interp ns/insn |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Set<String> rows = new LinkedHashSet<>();
