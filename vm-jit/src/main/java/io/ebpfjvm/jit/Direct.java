@@ -18,6 +18,8 @@ public final class Direct {
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT_BE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     private Direct() {
     }
@@ -36,6 +38,16 @@ public final class Direct {
 
     public static long u64(byte[] a, int i) {
         return (long) LONG.get(a, i);
+    }
+
+    /** Network-order (big-endian) 16 bits, zero-extended: the legacy {@code LD_ABS}/{@code LD_IND} loads. */
+    public static long be16(byte[] a, int i) {
+        return (short) SHORT_BE.get(a, i) & 0xffffL;
+    }
+
+    /** Network-order (big-endian) 32 bits, zero-extended. */
+    public static long be32(byte[] a, int i) {
+        return (int) INT_BE.get(a, i) & 0xffffffffL;
     }
 
     public static long s8(byte[] a, int i) {

@@ -11,11 +11,10 @@ import io.ebpfjvm.core.memory.Pointers;
 import io.ebpfjvm.core.memory.Regions;
 
 import static io.ebpfjvm.core.isa.Opcodes.MAX_CALL_FRAMES;
-import static io.ebpfjvm.core.isa.Semantics.bswap;
 
 /**
  * The out-of-line parts of compiled code: checked (tag-decoding) memory accesses with the
- * interpreter's context rewriting, packet loads, tail calls, bpf_loop, and the exceptions
+ * interpreter's context rewriting, tail calls, bpf_loop, and the exceptions
  * generated code throws. Each mirrors the interpreter's rule so both engines behave alike.
  */
 public final class JitRuntime {
@@ -73,16 +72,6 @@ public final class JitRuntime {
             }
         }
         s.memory.store(address, size, value, pc);
-    }
-
-    /** {@code LD_ABS}/{@code LD_IND}: big-endian packet load; outside the packet it ends the run with 0. */
-    public static long loadPacket(JitState s, long at, int size, int pc) {
-        if (at < 0 || at + size > s.memory.length(Regions.PACKET)) {
-            s.stop = true;
-            return 0;
-        }
-        long v = s.memory.load(Pointers.make(Regions.PACKET, at), size, pc);
-        return size == 1 ? v : bswap(size * 8, v);
     }
 
     /** {@code bpf_tail_call(ctx, prog_array, index)}: the entry to continue in, or null (the call falls through). */

@@ -1477,8 +1477,12 @@ final class Translator {
             if (mode != BPF_ABS && mode != BPF_IND) {
                 throw new JitUnsupportedException("insn " + pc + ": unknown load opcode 0x" + Integer.toHexString(insn.opcode()));
             }
+            // Legacy packet load, inline: a big-endian read of the packet array, or the end of
+            // the run with r0 = 0 when the bytes are not all inside the packet (as the kernel does).
             int size = sizeBytes(insn.opcode());
-            mv.visitVarInsn(ALOAD, 0);
+            if (size == 8) {
+                throw new JitUnsupportedException("insn " + pc + ": legacy packet load of 8 bytes");
+            }
             if (mode == BPF_IND) {
                 load(insn.src());
                 push(mv, (long) insn.imm());
@@ -1488,16 +1492,42 @@ final class Translator {
             } else {
                 push(mv, (long) insn.imm());
             }
-            push(mv, size);
-            push(mv, pc);
-            mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "loadPacket", "(" + STATE_D + "JII)J", false);
+            mv.visitVarInsn(LSTORE, tmp);
+            Label outside = new Label();
+            mv.visitVarInsn(LLOAD, tmp);
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLT, outside);
+            mv.visitVarInsn(LLOAD, tmp);
+            push(mv, (long) size);
+            mv.visitInsn(LADD);
+            mv.visitVarInsn(ILOAD, plen);
+            mv.visitInsn(I2L);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGT, outside);
+            guarded(pc, () -> {
+                mv.visitVarInsn(ALOAD, pkt);
+                mv.visitVarInsn(ILOAD, pbase);
+                mv.visitVarInsn(LLOAD, tmp);
+                mv.visitInsn(L2I);
+                mv.visitInsn(IADD);
+                mv.visitMethodInsn(INVOKESTATIC, DIRECT, size == 1 ? "u8" : "be" + size * 8, "([BI)J", false);
+            });
+            stubs.add(() -> {
+                mv.visitLabel(outside);
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitInsn(ICONST_1);
+                mv.visitFieldInsn(PUTFIELD, STATE, "stop", "Z");
+                mv.visitInsn(LCONST_0);
+                store(0, pc);
+                mv.visitJumpInsn(GOTO, exit);
+            });
             store(0, pc);
             // Like a helper call, the packet loads leave r1-r5 at 0.
             for (int r = 1; r <= 5; r++) {
                 mv.visitInsn(LCONST_0);
                 store(r, pc);
             }
-            exitIfStopped();
         }
 
         /** How the access at {@code pc} through {@code base + offset} is emitted. */

@@ -466,4 +466,33 @@ class JitBehaviourTest {
             assertEquals(4, q.run(b, 0, 3));
         }
     }
+
+    @Test
+    void legacyPacketLoadOutsideThePacketEndsTheWholeRunWithZeroEvenInACallee() {
+        Program p = Assembler.assemble("""
+            call local f
+            mov %r0, 7
+            exit
+            f:
+            r0 = *(u32 *)skb[100]
+            exit
+            """);
+        ExecutableProgram jit = jit(p, ProgramType.RAW_MEMORY, JitOptions.defaults().withStrict(true));
+        ExecutableProgram interp = interp(p, ProgramType.RAW_MEMORY);
+        byte[] shortPacket = new byte[100];
+        byte[] longPacket = new byte[104];
+        for (int i = 0; i < 50; i++) {
+            assertEquals(0, interp.run(shortPacket, 0, shortPacket.length));
+            assertEquals(0, jit.run(shortPacket, 0, shortPacket.length), "the caller never resumes");
+            assertEquals(7, interp.run(longPacket, 0, longPacket.length));
+            assertEquals(7, jit.run(longPacket, 0, longPacket.length));
+        }
+        Program direct = Assembler.assemble("""
+            r0 = *(u16 *)skb[2]
+            exit
+            """);
+        String code = text(direct, ProgramType.RAW_MEMORY, JitOptions.defaults());
+        assertTrue(code.contains("Direct.be16") && !code.contains("JitRuntime.mapPacket"), code);
+        assertEquals(0x0304, jit(direct, ProgramType.RAW_MEMORY, JitOptions.defaults()).run(new byte[] {1, 2, 3, 4}, 0, 4));
+    }
 }
