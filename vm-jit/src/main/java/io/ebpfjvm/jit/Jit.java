@@ -124,7 +124,8 @@ public final class Jit {
         int budget = jitOptions.methodBudget();
         while (true) {
             try {
-                Translator.Result r = new Translator(program, cfg, type, maps, helpers, jitOptions, link, budget).translate();
+                Translator.Result r = new Translator(program, cfg, type, maps, helpers, jitOptions, link, budget,
+                    options.stepLimit()).translate();
                 if (r.largestMethod() <= METHOD_LIMIT) {
                     return r;
                 }

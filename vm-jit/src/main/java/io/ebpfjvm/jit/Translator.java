@@ -74,6 +74,9 @@ final class Translator {
     private final List<Object> classData = new ArrayList<>();
     /** Instructions some backward jump targets: where an iteration-counting step limit is charged. */
     private final java.util.Set<Integer> loopHeaders = new java.util.HashSet<>();
+    private boolean calls;
+    /** No run of this program can reach the step limit: nothing to charge. */
+    private final boolean uncharged;
     private final Map<Object, Integer> constantIndex = new IdentityHashMap<>();
     /** End label of every generated method, to read its size once the class is written. */
     private final Map<String, Label> methodEnds = new LinkedHashMap<>();
@@ -93,7 +96,7 @@ final class Translator {
     }
 
     Translator(Program program, ControlFlow cfg, ProgramType type, MapSet maps, HelperRegistry helpers,
-               JitOptions options, JitLink link, int methodBudget) {
+               JitOptions options, JitLink link, int methodBudget, long stepLimit) {
         this.program = program;
         this.cfg = cfg;
         this.layout = type.context();
@@ -107,7 +110,14 @@ final class Translator {
             if (insn.isJump() && insn.jumpTarget(pc) <= pc) {
                 loopHeaders.add(insn.jumpTarget(pc));
             }
+            int cls = insn.cls();
+            if ((cls == BPF_JMP || cls == BPF_JMP32) && insn.op() == BPF_CALL) {
+                calls = true;
+            }
         }
+        // Without back-edges or calls every instruction runs at most once: a program no longer
+        // than the step limit cannot exhaust it, so its blocks are not charged (cBPF filters).
+        uncharged = loopHeaders.isEmpty() && !calls && program.size() <= stepLimit;
     }
 
     Result translate() {
@@ -680,6 +690,9 @@ final class Translator {
         }
 
         private void chargeBudget(ControlFlow.Block b) {
+            if (uncharged) {
+                return;
+            }
             if (options.iterationLimit()) {
                 if (loopHeaders.contains(b.start())) {
                     chargeIteration(b);

@@ -495,4 +495,27 @@ class JitBehaviourTest {
         assertTrue(code.contains("Direct.be16") && !code.contains("JitRuntime.mapPacket"), code);
         assertEquals(0x0304, jit(direct, ProgramType.RAW_MEMORY, JitOptions.defaults()).run(new byte[] {1, 2, 3, 4}, 0, 4));
     }
+
+    @Test
+    void aLoopFreeProgramShorterThanTheStepLimitIsNotCharged() {
+        Program straight = Assembler.assemble("""
+            mov %r0, 1
+            jeq %r2, 4, four
+            add %r0, 2
+            four:
+            add %r0, 3
+            exit
+            """);
+        assertFalse(text(straight, ProgramType.RAW_MEMORY, JitOptions.defaults()).contains("stepLimit"),
+            "every instruction runs at most once, so the default limit cannot be reached");
+        assertEquals(6, jit(straight, ProgramType.RAW_MEMORY, JitOptions.defaults()).run(new byte[2], 0, 2));
+        // A limit shorter than the program is still enforced, as the interpreter enforces it.
+        ExecutionOptions three = ExecutionOptions.defaults().withStepLimit(3);
+        assertThrows(EbpfRuntimeException.class, () -> Jit.compile(straight, ProgramType.RAW_MEMORY, MapSet.empty(),
+            HelperRegistry.empty(), three, JitOptions.defaults().withStrict(true)).run(new byte[2], 0, 2));
+        assertThrows(EbpfRuntimeException.class, () -> Interpreter.compile(straight, ProgramType.RAW_MEMORY,
+            HelperRegistry.empty(), three).run(new byte[2], 0, 2));
+        // A program with calls is charged: calls can repeat code.
+        assertTrue(text(Assembler.assemble(WORK), ProgramType.RAW_MEMORY, JitOptions.defaults()).contains("stepLimit"));
+    }
 }
