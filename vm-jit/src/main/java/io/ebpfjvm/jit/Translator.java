@@ -1343,25 +1343,25 @@ final class Translator {
         private void atomic(int pc, Instruction insn, int size) {
             int aop = insn.imm();
             Access a = plan(pc, insn.dst(), insn.offset(), size, true);
-            if (a == Access.STACK || a == Access.STACK_R10 || a == Access.MAP_VALUE) {
-                // A proven stack slot or map value: the JVM's atomic access modes on its array.
-                guarded(pc, () -> {
-                    arrayAndIndex(a, insn.dst(), insn.offset(), pc);
-                    push(mv, size);
-                    push(mv, aop);
-                    load(insn.src());
-                    load(0);
-                    push(mv, pc);
-                    mv.visitMethodInsn(INVOKESTATIC, DIRECT, "atomic", "([BIIIJJI)J", false);
-                });
-            } else {
-                mv.visitVarInsn(ALOAD, mem);
-                address(insn.dst(), insn.offset());
+            // size, op, operand (src), expected (r0 for cmpxchg), instruction: both paths take them.
+            Runnable operands = () -> {
                 push(mv, size);
                 push(mv, aop);
                 load(insn.src());
                 load(0);
                 push(mv, pc);
+            };
+            if (a == Access.STACK || a == Access.STACK_R10 || a == Access.MAP_VALUE) {
+                // A proven stack slot or map value: the JVM's atomic access modes on its array.
+                guarded(pc, () -> {
+                    arrayAndIndex(a, insn.dst(), insn.offset(), pc);
+                    operands.run();
+                    mv.visitMethodInsn(INVOKESTATIC, DIRECT, "atomic", "([BIIIJJI)J", false);
+                });
+            } else {
+                mv.visitVarInsn(ALOAD, mem);
+                address(insn.dst(), insn.offset());
+                operands.run();
                 mv.visitMethodInsn(INVOKEVIRTUAL, SPACE, "atomic", "(JIIJJI)J", false);
             }
             if (aop == BPF_CMPXCHG) {

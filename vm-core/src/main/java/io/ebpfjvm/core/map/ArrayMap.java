@@ -29,7 +29,7 @@ public sealed class ArrayMap extends BpfMap permits PerCpuArrayMap, ProgArrayMap
         this.cpus = Math.max(1, copies);
         // bounded by MapDefinition.MAX_STORAGE_BYTES, so it fits an int
         this.cpuBlock = Math.toIntExact(CreateRules.cpuBlock(maxEntries, stride, cpus));
-        this.cpuOrigin = copies == 0 ? 0 : CreateRules.cpuOrigin(cpus);
+        this.cpuOrigin = CreateRules.cpuOrigin(cpus);
         this.values = new byte[Math.toIntExact(cpuOrigin + (long) cpuBlock * copies)];
     }
 
