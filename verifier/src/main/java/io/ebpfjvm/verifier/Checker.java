@@ -60,6 +60,7 @@ final class Checker {
     final MemoryAccess[] accesses;
     final int[] helperIds;
     final boolean[] reachable;
+    final RegisterFacts registerFacts;
     /** The pointer type each load/store saw first (the kernel's insn_aux_data ptr_type). */
     final RegType[] auxPtrType;
     final int[] subprogStackDepth;
@@ -102,6 +103,7 @@ final class Checker {
         helperIds = new int[n];
         Arrays.fill(helperIds, -1);
         reachable = new boolean[n];
+        registerFacts = new RegisterFacts(n);
         auxPtrType = new RegType[n];
         subprogStackDepth = new int[cfg.subprograms().size()];
         subprogOfPc = new int[n];
@@ -220,6 +222,7 @@ final class Checker {
             return true;
         }
         reachable[pc] = true;
+        registerFacts.record(pc, cur().regs);
         Instruction insn = slots.get(pc);
         if (options.logLevel() >= 1) {
             if (options.logLevel() >= 2) {

@@ -14,17 +14,19 @@ public final class VerifiedProgram {
     private final MemoryAccess[] accesses;
     private final int[] helperIds;
     private final boolean[] reachable;
+    private final RegisterFacts registers;
     private final ControlFlowGraph cfg;
     private final int processed;
     private final String log;
 
     VerifiedProgram(Program program, ProgramType type, MemoryAccess[] accesses, int[] helperIds, boolean[] reachable,
-                    ControlFlowGraph cfg, int processed, String log) {
+                    RegisterFacts registers, ControlFlowGraph cfg, int processed, String log) {
         this.program = program;
         this.type = type;
         this.accesses = accesses;
         this.helperIds = helperIds;
         this.reachable = reachable;
+        this.registers = registers;
         this.cfg = cfg;
         this.processed = processed;
         this.log = log;
@@ -51,6 +53,11 @@ public final class VerifiedProgram {
     /** Whether some verified path executes the slot {@code pc}. */
     public boolean reachable(int pc) {
         return pc >= 0 && pc < reachable.length && reachable[pc];
+    }
+
+    /** What every verified path proves about the registers before each instruction. */
+    public RegisterFacts registers() {
+        return registers;
     }
 
     public ControlFlowGraph cfg() {

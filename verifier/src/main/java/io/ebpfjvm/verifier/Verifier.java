@@ -93,7 +93,7 @@ public final class Verifier {
         ControlFlowGraph done = new ControlFlowGraph(cfg.blocks(), subs, cfg.loops());
         String log = options.logLevel() > 0
             ? checker.log + "processed " + checker.processed + " insns (limit " + options.complexityLimit() + ")\n" : "";
-        return new VerifiedProgram(program, type, checker.accesses, checker.helperIds, checker.reachable, done,
+        return new VerifiedProgram(program, type, checker.accesses, checker.helperIds, checker.reachable, checker.registerFacts, done,
             checker.processed, log);
     }
 

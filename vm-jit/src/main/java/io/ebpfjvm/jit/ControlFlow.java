@@ -151,4 +151,19 @@ final class ControlFlow {
         }
         return -1;
     }
+
+    /** Every block start control may reach from the end of {@code b}. */
+    List<Integer> successors(Block b) {
+        List<Integer> out = new ArrayList<>();
+        for (int pc = b.start(); pc < b.end(); pc += program.get(pc).isLddw() ? 2 : 1) {
+            Instruction insn = program.get(pc);
+            if (insn.isJump()) {
+                out.add(insn.jumpTarget(pc));
+            }
+        }
+        if (fallsThrough(b)) {
+            out.add(b.end());
+        }
+        return out;
+    }
 }

@@ -14,6 +14,7 @@ import io.ebpfjvm.core.map.Errno;
 import io.ebpfjvm.core.memory.Pointers;
 import io.ebpfjvm.core.memory.Regions;
 import io.ebpfjvm.verifier.MemoryAccess;
+import io.ebpfjvm.verifier.RegisterFacts;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.ConstantDynamic;
 import org.objectweb.asm.Handle;
@@ -445,6 +446,12 @@ final class Translator {
         private final int tmp;
         private final int pktw;
         private final int regsSlot;
+        /** Int locals of r0..r9 for values {@link NarrowRegisters} proves narrow; null when none are. */
+        private final NarrowRegisters narrow;
+        private final int[] ireg = new int[10];
+        /** The instruction being emitted, and the registers it has written so far. */
+        private int curPc = -1;
+        private int definedHere;
 
         MethodGen(ControlFlow.Function function, List<ControlFlow.Block> blocks, int region) {
             this.function = function;
@@ -478,9 +485,16 @@ final class Translator {
             plen = next + 11;
             tmp = next + 12;
             pktw = next + 14;
+            for (int r = 0; r < ireg.length; r++) {
+                ireg[r] = next + 15 + r;
+            }
             for (ControlFlow.Block b : blocks) {
                 blockLabels.put(b.start(), new Label());
             }
+            // Region methods and interpreted blocks exchange registers as a long[]: all stay long there.
+            boolean interpreted = blocks.stream().anyMatch(b -> options.interpretedBlocks().contains(b.start()));
+            narrow = split || interpreted || options.registers() == RegisterFacts.none() ? null
+                : NarrowRegisters.of(program, blocks, cfg::successors, options.registers());
         }
 
         /** Block starts of {@code regions.get(k)} that are entered from outside it. */
@@ -491,7 +505,7 @@ final class Translator {
                 mine.add(b.start());
             }
             for (ControlFlow.Block b : regions.get(k)) {
-                for (int target : t.successors(b)) {
+                for (int target : t.cfg.successors(b)) {
                     if (!mine.contains(target) && target < t.program.size()) {
                         out.add(target);
                     }
@@ -674,6 +688,8 @@ final class Translator {
                 Label here = new Label();
                 mv.visitLabel(here);
                 mv.visitLineNumber(pc, here);
+                curPc = pc;
+                definedHere = 0;
                 emitInstruction(pc, insn);
                 known.after(insn);
             }
@@ -766,15 +782,125 @@ final class Translator {
             mv.visitInsn(ATHROW);
         }
 
+        /** Pushes register {@code r} as a long. */
         private void load(int r) {
-            mv.visitVarInsn(LLOAD, reg[r]);
+            if (narrowAt(r)) {
+                mv.visitVarInsn(ILOAD, ireg[r]);
+                mv.visitInsn(I2L);
+            } else {
+                mv.visitVarInsn(LLOAD, reg[r]);
+            }
         }
 
+        /** Pushes the low 32 bits of register {@code r}. */
+        private void loadInt(int r) {
+            if (narrowAt(r)) {
+                mv.visitVarInsn(ILOAD, ireg[r]);
+            } else {
+                mv.visitVarInsn(LLOAD, reg[r]);
+                mv.visitInsn(L2I);
+            }
+        }
+
+        /** Whether the value of {@code r} the current instruction sees lives in the int local. */
+        private boolean narrowAt(int r) {
+            if (narrow == null || r >= ireg.length) {
+                return false;
+            }
+            return (definedHere & (1 << r)) != 0 ? narrow.def(curPc, r) : narrow.use(curPc, r);
+        }
+
+        private boolean narrowDef(int pc, int r) {
+            return narrow != null && narrow.def(pc, r);
+        }
+
+        /** Stores the long on the stack into {@code r}, as the instruction at {@code pc} defines it. */
         private void store(int r, int pc) {
             if (r == R10) {
                 throw new JitUnsupportedException("insn " + pc + ": writes r10, which is read-only");
             }
-            mv.visitVarInsn(LSTORE, reg[r]);
+            if (narrowDef(pc, r)) {
+                mv.visitInsn(L2I);
+                mv.visitVarInsn(ISTORE, ireg[r]);
+            } else {
+                mv.visitVarInsn(LSTORE, reg[r]);
+            }
+            if (pc == curPc) {
+                definedHere |= 1 << r;
+            }
+        }
+
+        /** Stores a 32-bit ALU result (the int on the stack) into {@code r}, zero-extended. */
+        private void storeInt32(int r, int pc) {
+            if (narrowDef(pc, r)) {
+                // Narrow means the zero-extended value fits an int: bit 31 is clear, the int is the value.
+                mv.visitVarInsn(ISTORE, ireg[r]);
+                if (pc == curPc) {
+                    definedHere |= 1 << r;
+                }
+            } else {
+                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "toUnsignedLong", "(I)J", false);
+                store(r, pc);
+            }
+        }
+
+        /**
+         * A 64-bit ALU operation into a narrow register computed in 32 bits: for these operations
+         * the low 32 bits of the result depend only on the low 32 bits of the operands, and the
+         * verifier proves the whole result fits an int. False when the operation has no such form.
+         */
+        private boolean alu64Narrow(int pc, Instruction insn) {
+            int op = insn.op();
+            int dst = insn.dst();
+            boolean x = source(insn.opcode()) == BPF_X;
+            if (!narrowDef(pc, dst)) {
+                return false;
+            }
+            switch (op) {
+                case BPF_ADD, BPF_SUB, BPF_MUL, BPF_OR, BPF_AND, BPF_XOR -> {
+                    loadInt(dst);
+                    if (x) {
+                        loadInt(insn.src());
+                    } else {
+                        push(mv, insn.imm());
+                    }
+                    mv.visitInsn(switch (op) {
+                        case BPF_ADD -> IADD;
+                        case BPF_SUB -> ISUB;
+                        case BPF_MUL -> IMUL;
+                        case BPF_OR -> IOR;
+                        case BPF_AND -> IAND;
+                        default -> IXOR;
+                    });
+                }
+                case BPF_LSH -> {
+                    if (x || (insn.imm() & 63) >= 32) {
+                        return false;
+                    }
+                    loadInt(dst);
+                    push(mv, insn.imm() & 63);
+                    mv.visitInsn(ISHL);
+                }
+                case BPF_NEG -> {
+                    loadInt(dst);
+                    mv.visitInsn(INEG);
+                }
+                case BPF_MOV -> {
+                    if (!x) {
+                        push(mv, (int) io.ebpfjvm.core.isa.Semantics.movsx64(insn.offset(), insn.imm()));
+                    } else if (insn.offset() == 0) {
+                        loadInt(insn.src());
+                    } else {
+                        return false;
+                    }
+                }
+                default -> {
+                    return false;
+                }
+            }
+            mv.visitVarInsn(ISTORE, ireg[dst]);
+            definedHere |= 1 << dst;
+            return true;
         }
 
         private void emitInstruction(int pc, Instruction insn) {
@@ -791,6 +917,9 @@ final class Translator {
         // ---- ALU ----
 
         private void alu64(int pc, Instruction insn) {
+            if (alu64Narrow(pc, insn)) {
+                return;
+            }
             int op = insn.op();
             int dst = insn.dst();
             boolean x = source(insn.opcode()) == BPF_X;
@@ -856,8 +985,7 @@ final class Translator {
             }
             switch (op) {
                 case BPF_ADD, BPF_SUB, BPF_MUL, BPF_OR, BPF_AND, BPF_XOR -> {
-                    load(dst);
-                    mv.visitInsn(L2I);
+                    loadInt(dst);
                     src32(insn, x);
                     mv.visitInsn(switch (op) {
                         case BPF_ADD -> IADD;
@@ -869,32 +997,27 @@ final class Translator {
                     });
                 }
                 case BPF_LSH, BPF_RSH, BPF_ARSH -> {
-                    load(dst);
-                    mv.visitInsn(L2I);
+                    loadInt(dst);
                     src32(insn, x);
                     mv.visitInsn(op == BPF_LSH ? ISHL : op == BPF_RSH ? IUSHR : ISHR);
                 }
                 case BPF_NEG -> {
-                    load(dst);
-                    mv.visitInsn(L2I);
+                    loadInt(dst);
                     mv.visitInsn(INEG);
                 }
                 case BPF_MOV -> {
                     if (!x) {
                         push(mv, io.ebpfjvm.core.isa.Semantics.movsx32(insn.offset(), insn.imm()));
                     } else if (insn.offset() == 0) {
-                        load(insn.src());
-                        mv.visitInsn(L2I);
+                        loadInt(insn.src());
                     } else {
                         push(mv, (int) insn.offset());
-                        load(insn.src());
-                        mv.visitInsn(L2I);
+                        loadInt(insn.src());
                         semantics("movsx32", "(II)I");
                     }
                 }
                 case BPF_DIV, BPF_MOD -> {
-                    load(dst);
-                    mv.visitInsn(L2I);
+                    loadInt(dst);
                     src32(insn, x);
                     boolean unsigned = insn.offset() == 0;
                     semantics(op == BPF_DIV ? (unsigned ? "udiv32" : "sdiv32") : (unsigned ? "umod32" : "smod32"), "(II)I");
@@ -902,8 +1025,7 @@ final class Translator {
                 default -> throw new JitUnsupportedException("insn " + pc + ": unknown ALU operation 0x" + Integer.toHexString(op));
             }
             // 32-bit results are zero-extended.
-            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "toUnsignedLong", "(I)J", false);
-            store(dst, pc);
+            storeInt32(dst, pc);
         }
 
         private void src64(Instruction insn, boolean x) {
@@ -916,8 +1038,7 @@ final class Translator {
 
         private void src32(Instruction insn, boolean x) {
             if (x) {
-                load(insn.src());
-                mv.visitInsn(L2I);
+                loadInt(insn.src());
             } else {
                 push(mv, insn.imm());
             }
@@ -942,6 +1063,11 @@ final class Translator {
         private void jump(int pc, Instruction insn) {
             int op = insn.op();
             if (op == BPF_EXIT) {
+                if (narrowAt(0)) {
+                    // The shared exit returns the long local.
+                    load(0);
+                    mv.visitVarInsn(LSTORE, reg[0]);
+                }
                 mv.visitJumpInsn(GOTO, exit);
                 return;
             }
@@ -956,6 +1082,9 @@ final class Translator {
             }
             boolean x = source(insn.opcode()) == BPF_X;
             Label to = target(target);
+            if (packetCompare(pc, insn, x, to) || intCompare(pc, insn, x, to)) {
+                return;
+            }
             if (insn.cls() == BPF_JMP) {
                 load(insn.dst());
                 src64(insn, x);
@@ -996,6 +1125,88 @@ final class Translator {
                     }
                 }
             }
+        }
+
+        /**
+         * Two pointers into the packet compare as their offsets: same region, offsets far inside
+         * int (packet arrays are under 2 GiB, the verifier bounds pointer offsets by 2^29).
+         */
+        private boolean packetCompare(int pc, Instruction insn, boolean x, Label to) {
+            int op = insn.op();
+            RegisterFacts facts = options.registers();
+            if (insn.cls() != BPF_JMP || !x || op == BPF_JSET
+                || !facts.packetPointer(pc, insn.dst()) || !facts.packetPointer(pc, insn.src())) {
+                return false;
+            }
+            loadInt(insn.dst());
+            loadInt(insn.src());
+            mv.visitJumpInsn(intBranch(op, true), to);
+            return true;
+        }
+
+        /**
+         * A 32-bit jump, or a 64-bit one between narrow values, as an int comparison. With the
+         * verifier's range of the register, an equality with its bound becomes an ordering
+         * ({@code w4 == 0x600} on [2, 0x600] is {@code w4 >= 0x600}), the exit test C2 needs to
+         * see a counted loop; unsigned orderings of values proven non-negative become signed.
+         */
+        private boolean intCompare(int pc, Instruction insn, boolean x, Label to) {
+            int dst = insn.dst();
+            boolean wide = insn.cls() == BPF_JMP;
+            if (wide && !(narrowAt(dst) && (!x || narrowAt(insn.src())))) {
+                return false;
+            }
+            int op = insn.op();
+            RegisterFacts facts = options.registers();
+            boolean known = facts.intScalar(pc, dst);
+            int k = insn.imm();
+            if (!x && known && (op == BPF_JEQ || op == BPF_JNE)) {
+                int lo = facts.min(pc, dst);
+                int hi = facts.max(pc, dst);
+                if (lo < hi && k == hi) {
+                    op = op == BPF_JEQ ? BPF_JSGE : BPF_JSLT;
+                } else if (lo < hi && k == lo) {
+                    op = op == BPF_JEQ ? BPF_JSLE : BPF_JSGT;
+                }
+            }
+            boolean nonNegative = known && facts.min(pc, dst) >= 0
+                && (x ? facts.intScalar(pc, insn.src()) && facts.min(pc, insn.src()) >= 0 : k >= 0);
+            loadInt(dst);
+            if (x) {
+                loadInt(insn.src());
+            } else {
+                push(mv, k);
+            }
+            if (op == BPF_JSET) {
+                // For sign-extended ints the 64-bit AND is non-zero exactly when the 32-bit one is.
+                mv.visitInsn(IAND);
+                mv.visitJumpInsn(IFNE, to);
+            } else if (nonNegative || op == BPF_JEQ || op == BPF_JNE || op == BPF_JSGT || op == BPF_JSGE
+                || op == BPF_JSLT || op == BPF_JSLE) {
+                mv.visitJumpInsn(intBranch(op, true), to);
+            } else {
+                // Unsigned order of sign-extended ints is the unsigned order of the ints.
+                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
+                mv.visitJumpInsn(unsignedBranch(op), to);
+            }
+            return true;
+        }
+
+        /** IF_ICMPxx for a jump operation; unsigned operations only when {@code unsignedAsSigned}. */
+        private int intBranch(int op, boolean unsignedAsSigned) {
+            return switch (op) {
+                case BPF_JEQ -> IF_ICMPEQ;
+                case BPF_JNE -> IF_ICMPNE;
+                case BPF_JSGT -> IF_ICMPGT;
+                case BPF_JSGE -> IF_ICMPGE;
+                case BPF_JSLT -> IF_ICMPLT;
+                case BPF_JSLE -> IF_ICMPLE;
+                case BPF_JGT -> unsignedAsSigned ? IF_ICMPGT : -1;
+                case BPF_JGE -> unsignedAsSigned ? IF_ICMPGE : -1;
+                case BPF_JLT -> unsignedAsSigned ? IF_ICMPLT : -1;
+                case BPF_JLE -> unsignedAsSigned ? IF_ICMPLE : -1;
+                default -> throw new JitUnsupportedException("unknown jump operation 0x" + Integer.toHexString(op));
+            };
         }
 
         private int signedBranch(int op) {
@@ -1576,21 +1787,6 @@ final class Translator {
             }
             return layout.pointerLoad(o, size, 1) != atZero ? Access.CTX_DATA_END : Access.CTX_DATA;
         }
-    }
-
-    /** Every block start control may reach from the end of {@code b}. */
-    List<Integer> successors(ControlFlow.Block b) {
-        List<Integer> out = new ArrayList<>();
-        for (int pc = b.start(); pc < b.end(); pc += program.get(pc).isLddw() ? 2 : 1) {
-            Instruction insn = program.get(pc);
-            if (insn.isJump()) {
-                out.add(insn.jumpTarget(pc));
-            }
-        }
-        if (cfg.fallsThrough(b)) {
-            out.add(b.end());
-        }
-        return out;
     }
 
     /**

@@ -48,7 +48,8 @@ final class VerifiedPipeline {
         EngineRun expected = EngineRun.of(interp, g.packet(), interpMaps);
 
         MapSet jitMaps = MapSet.create(g.object());
-        JitOptions options = JitOptions.defaults().withStrict(true).withFacts(verified::access).withMethodBudget(methodBudget);
+        JitOptions options = JitOptions.defaults().withStrict(true).withFacts(verified::access).withRegisters(verified.registers())
+            .withMethodBudget(methodBudget);
         ExecutableProgram jit = Jit.compile(g.program(), ProgramType.XDP, jitMaps, helpers(), ExecutionOptions.defaults(), options);
         EngineRun actual = EngineRun.of(jit, g.packet(), jitMaps);
         String variant = methodBudget == JitOptions.DEFAULT_METHOD_BUDGET ? "facts" : "facts, regions of " + methodBudget;

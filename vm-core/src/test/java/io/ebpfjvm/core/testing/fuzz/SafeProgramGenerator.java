@@ -450,14 +450,28 @@ public final class SafeProgramGenerator {
         }
     }
 
+    /** A counted loop on r9: stride 1, 2 or 4, and an exit test as clang writes them ({@code <}, {@code !=} in 64 or 32 bits, or {@code ==} out of the loop). */
     private void loop() {
         int iterations = 1 + random.nextInt(8);
+        int stride = 1 << random.nextInt(3);
+        int exit = random.nextInt(4);
         code.emit(BPF_ALU64 | BPF_MOV | BPF_K, 9, 0, 0, 0);
         Label head = new Label();
         code.place(head);
         body(Context.LOOP, 1);
-        code.emit(BPF_ALU64 | BPF_ADD | BPF_K, 9, 0, 0, 1);
-        code.jump(BPF_JMP | BPF_JLT | BPF_K, 9, 0, iterations, head);
+        code.emit(BPF_ALU64 | BPF_ADD | BPF_K, 9, 0, 0, stride);
+        int end = iterations * stride;
+        switch (exit) {
+            case 0 -> code.jump(BPF_JMP | BPF_JLT | BPF_K, 9, 0, end, head);
+            case 1 -> code.jump(BPF_JMP | BPF_JNE | BPF_K, 9, 0, end, head);
+            case 2 -> code.jump(BPF_JMP32 | BPF_JNE | BPF_K, 9, 0, end, head);
+            default -> {
+                Label out = new Label();
+                code.jump(BPF_JMP32 | BPF_JEQ | BPF_K, 9, 0, end, out);
+                code.jump(BPF_JMP | BPF_JA, 0, 0, 0, head);
+                code.place(out);
+            }
+        }
     }
 
     private void reinitArguments() {
