@@ -47,33 +47,45 @@ final class SlotTable {
         return size;
     }
 
-    /** Seeded hash of {@code keySize} bytes, eight at a time. */
+    /**
+     * Seeded hash of {@code keySize} bytes, eight at a time: one multiply per word on the chain
+     * and a final avalanche so the low bits that pick the bucket depend on every key bit.
+     */
     private int bucket(byte[] key, int offset) {
         long h = seed ^ keySize;
         int i = 0;
         for (; i + 8 <= keySize; i += 8) {
-            h = mix(h ^ (long) Words.LONG.get(key, offset + i));
+            h = Long.rotateLeft((h ^ (long) Words.LONG.get(key, offset + i)) * 0xbf58476d1ce4e5b9L, 29);
         }
         if (i < keySize) {
             long tail = 0;
             for (int j = keySize - 1; j >= i; j--) {
                 tail = tail << 8 | (key[offset + j] & 0xff);
             }
-            h = mix(h ^ tail ^ 0x5bd1e995L);
+            h = Long.rotateLeft((h ^ tail ^ 0x5bd1e995L) * 0xbf58476d1ce4e5b9L, 29);
         }
+        h *= 0x94d049bb133111ebL;
         return (int) (h ^ (h >>> 32)) & mask;
-    }
-
-    private static long mix(long x) {
-        x *= 0xbf58476d1ce4e5b9L;
-        x ^= x >>> 31;
-        x *= 0x94d049bb133111ebL;
-        return x ^ (x >>> 29);
     }
 
     private boolean holds(int slot, byte[] key, int offset) {
         int at = slot * keySize;
-        return Arrays.equals(keys, at, at + keySize, key, offset, offset + keySize);
+        if (keySize > 32) {
+            return Arrays.equals(keys, at, at + keySize, key, offset, offset + keySize);
+        }
+        // Short keys (addresses, flows): a few word compares beat the range-checked mismatch call.
+        int i = 0;
+        for (; i + 8 <= keySize; i += 8) {
+            if ((long) Words.LONG.get(keys, at + i) != (long) Words.LONG.get(key, offset + i)) {
+                return false;
+            }
+        }
+        for (; i < keySize; i++) {
+            if (keys[at + i] != key[offset + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The slot holding {@code key}, or {@link #NIL}. */
@@ -87,6 +99,19 @@ final class SlotTable {
             s = next[s];
         }
         return NIL;
+    }
+
+    /** The longest bucket chain: how well the hash spreads the keys (tests). */
+    int longestChain() {
+        int longest = 0;
+        for (int head : buckets) {
+            int n = 0;
+            for (int s = head; s != NIL && n <= slots; s = next[s]) {
+                n++;
+            }
+            longest = Math.max(longest, n);
+        }
+        return longest;
     }
 
     /** Takes a free slot, or {@link #NIL} when every slot is in use. */
