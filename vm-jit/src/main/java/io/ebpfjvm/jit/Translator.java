@@ -857,22 +857,7 @@ final class Translator {
                 return false;
             }
             switch (op) {
-                case BPF_ADD, BPF_SUB, BPF_MUL, BPF_OR, BPF_AND, BPF_XOR -> {
-                    loadInt(dst);
-                    if (x) {
-                        loadInt(insn.src());
-                    } else {
-                        push(mv, insn.imm());
-                    }
-                    mv.visitInsn(switch (op) {
-                        case BPF_ADD -> IADD;
-                        case BPF_SUB -> ISUB;
-                        case BPF_MUL -> IMUL;
-                        case BPF_OR -> IOR;
-                        case BPF_AND -> IAND;
-                        default -> IXOR;
-                    });
-                }
+                case BPF_ADD, BPF_SUB, BPF_MUL, BPF_OR, BPF_AND, BPF_XOR -> intArithmetic(insn, x);
                 case BPF_LSH -> {
                     if (x || (insn.imm() & 63) >= 32) {
                         return false;
@@ -984,18 +969,7 @@ final class Translator {
                 return;
             }
             switch (op) {
-                case BPF_ADD, BPF_SUB, BPF_MUL, BPF_OR, BPF_AND, BPF_XOR -> {
-                    loadInt(dst);
-                    src32(insn, x);
-                    mv.visitInsn(switch (op) {
-                        case BPF_ADD -> IADD;
-                        case BPF_SUB -> ISUB;
-                        case BPF_MUL -> IMUL;
-                        case BPF_OR -> IOR;
-                        case BPF_AND -> IAND;
-                        default -> IXOR;
-                    });
-                }
+                case BPF_ADD, BPF_SUB, BPF_MUL, BPF_OR, BPF_AND, BPF_XOR -> intArithmetic(insn, x);
                 case BPF_LSH, BPF_RSH, BPF_ARSH -> {
                     loadInt(dst);
                     src32(insn, x);
@@ -1026,6 +1000,20 @@ final class Translator {
             }
             // 32-bit results are zero-extended.
             storeInt32(dst, pc);
+        }
+
+        /** dst OP src (or imm) on the low 32 bits: ADD, SUB, MUL, OR, AND, XOR. */
+        private void intArithmetic(Instruction insn, boolean x) {
+            loadInt(insn.dst());
+            src32(insn, x);
+            mv.visitInsn(switch (insn.op()) {
+                case BPF_ADD -> IADD;
+                case BPF_SUB -> ISUB;
+                case BPF_MUL -> IMUL;
+                case BPF_OR -> IOR;
+                case BPF_AND -> IAND;
+                default -> IXOR;
+            });
         }
 
         private void src64(Instruction insn, boolean x) {

@@ -1,6 +1,10 @@
 package io.ebpfjvm.jit;
 
 import io.ebpfjvm.core.asm.Assembler;
+import io.ebpfjvm.core.isa.Program;
+import io.ebpfjvm.verifier.VerifiedProgram;
+import io.ebpfjvm.verifier.Verifier;
+import io.ebpfjvm.verifier.VerifierOptions;
 import io.ebpfjvm.core.exec.ExecutionOptions;
 import io.ebpfjvm.core.exec.MapSet;
 import io.ebpfjvm.core.exec.ProgramType;
@@ -29,6 +33,21 @@ class BytecodeApprovalTest {
         String source = Files.readString(APPROVED.resolve(name + ".asm"));
         String text = JitDump.text(Jit.generate(Assembler.assemble(source), ProgramType.RAW_MEMORY, MapSet.empty(),
             ConformanceHelpers.registry(), ExecutionOptions.defaults(), JitOptions.defaults()).bytes());
+        approve(name, text);
+    }
+
+    /** A verified XDP program, compiled with the verifier's facts as run and pcap do: int locals, direct accesses. */
+    @ParameterizedTest
+    @ValueSource(strings = {"csum"})
+    void bytecodeWithVerifierFactsIsApproved(String name) throws IOException {
+        Program program = Assembler.assemble(Files.readString(APPROVED.resolve(name + ".asm")));
+        VerifiedProgram verified = Verifier.verify(program, ProgramType.XDP, VerifierOptions.defaults());
+        String text = JitDump.text(Jit.generate(program, ProgramType.XDP, MapSet.empty(),
+            ConformanceHelpers.registry(), ExecutionOptions.defaults(), JitOptions.defaults().withVerified(verified)).bytes());
+        approve(name, text);
+    }
+
+    private static void approve(String name, String text) throws IOException {
         Path approved = APPROVED.resolve(name + ".bytecode.txt");
         if (Boolean.getBoolean("approve")) {
             Files.writeString(approved, text, StandardCharsets.UTF_8);
