@@ -58,6 +58,14 @@ final class Translator {
     private static final String FN_DESC = "(" + STATE_D + "IJJJJJJJJJJ[B)J";
     /** Slot of the packet-array parameter in a whole function's method. */
     private static final int PACKET_ARG = 22;
+    /**
+     * The entry function when nothing calls it but the entry: (state, frame, r0, r1, r2, packet),
+     * six arguments C2 passes in registers (the registers a run starts with are r1 and r2; r3-r9
+     * start at 0). The slots of frame and r0-r2 are those of {@link #FN_DESC}.
+     */
+    private static final String ENTRY_FN_DESC = "(" + STATE_D + "IJJJ[B)J";
+    /** Slot of the packet-array parameter in {@link #ENTRY_FN_DESC}. */
+    private static final int ENTRY_PACKET_ARG = 8;
     private static final String ENTER_DESC = "(" + STATE_D + "[BJJ)J";
     private static final String REGION_DESC = "(" + STATE_D + "I[JI)I";
     private static final Handle CLASS_DATA_AT = new Handle(H_INVOKESTATIC, "java/lang/invoke/MethodHandles", "classDataAt",
@@ -79,6 +87,8 @@ final class Translator {
     /** No run of this program can reach the step limit: nothing to charge. */
     private final boolean uncharged;
     private final Map<Object, Integer> constantIndex = new IdentityHashMap<>();
+    /** Whether the entry function takes {@link #ENTRY_FN_DESC}: it is one method and no call or function reference reaches it. */
+    private boolean shortEntry;
     /** End label of every generated method, to read its size once the class is written. */
     private final Map<String, Label> methodEnds = new LinkedHashMap<>();
     private ClassWriter cw;
@@ -139,6 +149,9 @@ final class Translator {
         init.visitEnd();
         for (ControlFlow.Function f : cfg.functions) {
             List<List<ControlFlow.Block>> regions = plan(f);
+            if (f.start() == 0) {
+                shortEntry = regions.size() == 1 && !entryReferenced();
+            }
             if (regions.size() == 1) {
                 new MethodGen(f, regions.get(0), -1).emit();
             } else {
@@ -156,6 +169,26 @@ final class Translator {
         Map<String, Integer> sizes = new LinkedHashMap<>();
         methodEnds.forEach((name, end) -> sizes.put(name, end.getOffset()));
         return new Result(bytes, List.copyOf(classData), sizes);
+    }
+
+    /** Whether a bpf-to-bpf call or a function reference names instruction 0. */
+    private boolean entryReferenced() {
+        for (int pc = 0; pc < program.size(); pc += program.get(pc).isLddw() ? 2 : 1) {
+            Instruction insn = program.get(pc);
+            if ((insn.isLocalCall() || insn.isLddw() && insn.src() == BPF_PSEUDO_FUNC) && insn.callTarget(pc) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean shortForm(int start) {
+        return start == 0 && shortEntry;
+    }
+
+    /** The descriptor of function {@code start}'s method. */
+    private String functionDescriptor(int start) {
+        return shortForm(start) ? ENTRY_FN_DESC : FN_DESC;
     }
 
     static String functionName(int start) {
@@ -346,11 +379,13 @@ final class Translator {
         mv.visitInsn(LCONST_0);
         mv.visitVarInsn(LLOAD, 3);
         mv.visitVarInsn(LLOAD, 5);
-        for (int r = 3; r <= 9; r++) {
-            mv.visitInsn(LCONST_0);
+        if (!shortEntry) {
+            for (int r = 3; r <= 9; r++) {
+                mv.visitInsn(LCONST_0);
+            }
         }
         mv.visitVarInsn(ALOAD, 2);
-        mv.visitMethodInsn(INVOKESTATIC, CLASS, functionName(0), FN_DESC, false);
+        mv.visitMethodInsn(INVOKESTATIC, CLASS, functionName(0), functionDescriptor(0), false);
         mv.visitInsn(LRETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -359,7 +394,9 @@ final class Translator {
     private void emitCallback() {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "callback", "(" + STATE_D + "IIJJ)J", null, null);
         mv.visitCode();
-        int[] keys = cfg.functions.stream().mapToInt(ControlFlow.Function::start).toArray();
+        // A callback is a function some reference names: never the short-form entry.
+        int[] keys = cfg.functions.stream().mapToInt(ControlFlow.Function::start)
+            .filter(start -> !shortForm(start)).toArray();
         Label[] labels = new Label[keys.length];
         Label bad = new Label();
         for (int i = 0; i < keys.length; i++) {
@@ -520,7 +557,8 @@ final class Translator {
         }
 
         void emit() {
-            mv = new AddressSpaceUse(cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name(), split ? REGION_DESC : FN_DESC, null, null));
+            mv = new AddressSpaceUse(cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name(), split ? REGION_DESC
+                : functionDescriptor(function.start()), null, null));
             mv.visitCode();
             prologue();
             for (int i = 0; i < blocks.size(); i++) {
@@ -582,9 +620,16 @@ final class Translator {
                 push(mv, Regions.PACKET);
                 mv.visitMethodInsn(INVOKEVIRTUAL, SPACE, "mapped", "(I)[B", false);
             } else {
-                mv.visitVarInsn(ALOAD, PACKET_ARG);
+                mv.visitVarInsn(ALOAD, shortForm(function.start()) ? ENTRY_PACKET_ARG : PACKET_ARG);
             }
             mv.visitVarInsn(ASTORE, pkt);
+            if (!split && shortForm(function.start())) {
+                // r3-r9 are not arguments of the short entry: a run starts with them at 0.
+                for (int r = 3; r <= 9; r++) {
+                    mv.visitInsn(LCONST_0);
+                    mv.visitVarInsn(LSTORE, reg[r]);
+                }
+            }
             mv.visitVarInsn(ALOAD, 0);
             mv.visitFieldInsn(GETFIELD, STATE, "packetBase", "I");
             mv.visitVarInsn(ISTORE, pbase);
@@ -1390,7 +1435,7 @@ final class Translator {
                 load(r);
             }
             mv.visitVarInsn(ALOAD, pkt);
-            mv.visitMethodInsn(INVOKESTATIC, CLASS, functionName(target), FN_DESC, false);
+            mv.visitMethodInsn(INVOKESTATIC, CLASS, functionName(target), functionDescriptor(target), false);
             store(0, pc);
             restoreBudget();
             exitIfStopped();
