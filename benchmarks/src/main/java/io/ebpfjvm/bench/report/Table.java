@@ -24,8 +24,8 @@ final class Table {
     String markdown(String machine) {
         StringBuilder md = new StringBuilder();
         md.append("Measured on ").append(machine).append(". ns per packet (lower is better; the median of the measured iterations), one thread unless noted.\n\n");
-        md.append("| program | mix | interp | jit | java | kernel | jit/interp speed-up | jit/java | jit/kernel | jit B/packet | 2-thread scaling (jit) | insns/packet | interp ns/insn |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| program | mix | interp | jit | java | kernel | jit/interp speed-up | jit/java | jit/kernel | jit B/packet | 2-thread scaling (jit) | 2-thread scaling (java) | insns/packet | interp ns/insn |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Set<String> rows = new LinkedHashSet<>();
         for (Measurement m : all) {
             rows.add(m.program() + "\u0000" + m.mix());
@@ -38,6 +38,7 @@ final class Table {
             Optional<Measurement> java = find(program, mix, "java", 1);
             Optional<Measurement> kernel = find(program, mix, "kernel", 1);
             Optional<Measurement> jit2 = find(program, mix, "jit", 2);
+            Optional<Measurement> java2 = find(program, mix, "java", 2);
             Double insns = instructions.get(program + "/" + mix);
             md.append("| ").append(program).append(" | ").append(mix)
                 .append(" | ").append(ns(interp)).append(" | ").append(ns(jit)).append(" | ").append(ns(java))
@@ -47,6 +48,7 @@ final class Table {
                 .append(" | ").append(ratio(jit, kernel, ""))
                 .append(" | ").append(jit.map(m -> Double.isNaN(m.bytesPerPacket()) ? "-" : fmt(m.bytesPerPacket())).orElse("-"))
                 .append(" | ").append(scaling(jit, jit2))
+                .append(" | ").append(scaling(java, java2))
                 .append(" | ").append(insns == null ? "-" : fmt(insns))
                 .append(" | ").append(insns == null || interp.isEmpty() ? "-"
                     : String.format(Locale.ROOT, "%.2f", interp.get().nsPerPacket() / insns))
@@ -54,7 +56,8 @@ final class Table {
         }
         md.append("\njit/interp: how many times faster the JIT is; jit/java and jit/kernel: the JIT's time over the"
             + " other's (below 1 means the JIT is faster); 2-thread scaling: packets per second with two threads"
-            + " sharing the program and maps over one thread; insns/packet: eBPF instructions executed per packet"
+            + " sharing the program and maps over one thread (for java: the same two threads on the hand-written"
+            + " classifier, what the machine itself allows); insns/packet: eBPF instructions executed per packet"
             + " (interpreter step count), so interp ns/insn compares with other interpreters.\n");
         return md.toString();
     }
