@@ -25,53 +25,13 @@ import static org.junit.jupiter.api.Assertions.*;
  * verifier's facts, and the generated code is checked for the shape that makes the difference.
  */
 class NarrowRegistersTest {
-    /** benchmarks/src/main/bpf/csum.c as clang-19 -O2 compiles it: a 16-bit sum over the payload. */
-    private static final String CSUM = """
-        w0 = 0x1
-        r2 = *(u32 *)(r1 + 0x4)
-        r3 = *(u32 *)(r1 + 0x0)
-        r1 = r3
-        r1 += 0xe
-        if r1 > r2 goto +0x25
-        r4 = 0x0
-        r1 = 0x0
-        r5 = r3
-        r5 += r4
-        r0 = r5
-        r0 += 0x10
-        if r0 > r2 goto +0x9
-        r5 = *(u16 *)(r5 + 0xe)
-        r1 += r5
-        r4 += 0x2
-        if w4 == 0x600 goto +0x1
-        goto -0xa
-        r3 += r4
-        r3 += 0xe
-        r5 = r3
-        goto +0x1
-        r5 += 0xe
-        r3 = r5
-        r3 += 0x1
-        if r3 > r2 goto +0x2
-        r2 = *(u8 *)(r5 + 0x0)
-        r1 += r2
-        r2 = r1
-        r2 >>= 0x10
-        r1 &= 0xffff
-        r1 += r2
-        r2 = r1
-        r2 >>= 0x10
-        w1 &= 0xffff
-        w1 += w2
-        w2 = w1
-        w2 >>= 0x10
-        w2 += w1
-        r2 &= 0x1
-        w0 = 0x1
-        if r2 == 0x0 goto +0x1
-        w0 = 0x2
-        exit
-        """;
+    /** benchmarks/src/main/bpf/csum.c as clang-19 -O2 compiles it (the listing the approval test pins too). */
+    private static String checksumListing() throws java.io.IOException {
+        try (java.io.InputStream in = NarrowRegistersTest.class.getResourceAsStream("/approved/csum.asm")) {
+            assertNotNull(in, "test resource approved/csum.asm");
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
 
     private static VerifiedProgram verify(Program p, ProgramType type) {
         return Verifier.verify(p, type, VerifierOptions.defaults());
@@ -112,8 +72,8 @@ class NarrowRegistersTest {
     }
 
     @Test
-    void checksumLoopCountsInAnIntExitsOnAnOrderingAndComparesPacketOffsets() {
-        Program p = Assembler.assemble(CSUM);
+    void checksumLoopCountsInAnIntExitsOnAnOrderingAndComparesPacketOffsets() throws java.io.IOException {
+        Program p = Assembler.assemble(checksumListing());
         String dump = code(p, ProgramType.XDP);
         // r4 += 2 and its exit test w4 == 0x600, proven on [2, 0x600], as a counted int loop.
         assertTrue(instruction(dump, 15).contains("IADD"), instruction(dump, 15));
