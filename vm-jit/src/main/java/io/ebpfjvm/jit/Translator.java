@@ -1173,7 +1173,7 @@ final class Translator {
             }
             loadInt(insn.dst());
             loadInt(insn.src());
-            mv.visitJumpInsn(intBranch(op, true), to);
+            mv.visitJumpInsn(intBranch(op), to);
             return true;
         }
 
@@ -1216,7 +1216,7 @@ final class Translator {
                 mv.visitJumpInsn(IFNE, to);
             } else if (nonNegative || op == BPF_JEQ || op == BPF_JNE || op == BPF_JSGT || op == BPF_JSGE
                 || op == BPF_JSLT || op == BPF_JSLE) {
-                mv.visitJumpInsn(intBranch(op, true), to);
+                mv.visitJumpInsn(intBranch(op), to);
             } else {
                 // Unsigned order of sign-extended ints is the unsigned order of the ints.
                 mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
@@ -1225,8 +1225,8 @@ final class Translator {
             return true;
         }
 
-        /** IF_ICMPxx for a jump operation; unsigned operations only when {@code unsignedAsSigned}. */
-        private int intBranch(int op, boolean unsignedAsSigned) {
+        /** IF_ICMPxx for a jump operation; unsigned orderings only for operands known non-negative. */
+        private int intBranch(int op) {
             return switch (op) {
                 case BPF_JEQ -> IF_ICMPEQ;
                 case BPF_JNE -> IF_ICMPNE;
@@ -1234,10 +1234,10 @@ final class Translator {
                 case BPF_JSGE -> IF_ICMPGE;
                 case BPF_JSLT -> IF_ICMPLT;
                 case BPF_JSLE -> IF_ICMPLE;
-                case BPF_JGT -> unsignedAsSigned ? IF_ICMPGT : -1;
-                case BPF_JGE -> unsignedAsSigned ? IF_ICMPGE : -1;
-                case BPF_JLT -> unsignedAsSigned ? IF_ICMPLT : -1;
-                case BPF_JLE -> unsignedAsSigned ? IF_ICMPLE : -1;
+                case BPF_JGT -> IF_ICMPGT;
+                case BPF_JGE -> IF_ICMPGE;
+                case BPF_JLT -> IF_ICMPLT;
+                case BPF_JLE -> IF_ICMPLE;
                 default -> throw new JitUnsupportedException("unknown jump operation 0x" + Integer.toHexString(op));
             };
         }
@@ -1636,20 +1636,30 @@ final class Translator {
             mv.visitVarInsn(LLOAD, tmp);
             mv.visitLdcInsn(0xffffffffL);
             mv.visitInsn(LAND);
+            jumpIfPastPacketEnd(size, slow);
+            packetArrayAndIndex();
+            mv.visitMethodInsn(INVOKESTATIC, DIRECT, (signed && size < 8 ? "s" : "u") + size * 8, "([BI)J", false);
+            mv.visitJumpInsn(GOTO, done);
+            mv.visitLabel(slow);
+        }
+
+        /** Jumps to {@code to} when {@code size} bytes at the packet offset on the stack (a long) pass the packet's end. */
+        private void jumpIfPastPacketEnd(int size, Label to) {
             push(mv, (long) size);
             mv.visitInsn(LADD);
             mv.visitVarInsn(ILOAD, plen);
             mv.visitInsn(I2L);
             mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFGT, slow);
+            mv.visitJumpInsn(IFGT, to);
+        }
+
+        /** Pushes the packet array and the index of the packet offset held in {@code tmp}. */
+        private void packetArrayAndIndex() {
             mv.visitVarInsn(ALOAD, pkt);
             mv.visitVarInsn(ILOAD, pbase);
             mv.visitVarInsn(LLOAD, tmp);
             mv.visitInsn(L2I);
             mv.visitInsn(IADD);
-            mv.visitMethodInsn(INVOKESTATIC, DIRECT, (signed && size < 8 ? "s" : "u") + size * 8, "([BI)J", false);
-            mv.visitJumpInsn(GOTO, done);
-            mv.visitLabel(slow);
         }
 
         private void address(int base, int offset) {
@@ -1756,18 +1766,9 @@ final class Translator {
             mv.visitInsn(LCMP);
             mv.visitJumpInsn(IFLT, outside);
             mv.visitVarInsn(LLOAD, tmp);
-            push(mv, (long) size);
-            mv.visitInsn(LADD);
-            mv.visitVarInsn(ILOAD, plen);
-            mv.visitInsn(I2L);
-            mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFGT, outside);
+            jumpIfPastPacketEnd(size, outside);
             guarded(pc, () -> {
-                mv.visitVarInsn(ALOAD, pkt);
-                mv.visitVarInsn(ILOAD, pbase);
-                mv.visitVarInsn(LLOAD, tmp);
-                mv.visitInsn(L2I);
-                mv.visitInsn(IADD);
+                packetArrayAndIndex();
                 mv.visitMethodInsn(INVOKESTATIC, DIRECT, size == 1 ? "u8" : "be" + size * 8, "([BI)J", false);
             });
             stubs.add(() -> {
