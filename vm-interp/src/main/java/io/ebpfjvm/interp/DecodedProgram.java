@@ -4,36 +4,58 @@ import io.ebpfjvm.core.isa.Instruction;
 import io.ebpfjvm.core.isa.Program;
 
 /**
- * A program flattened into parallel arrays once, so the interpreter loop reads primitive
- * fields instead of chasing records. Wide loads keep their 64-bit constant in {@link #wide}.
+ * A program as one {@code long} per instruction slot, laid out as the instruction's own
+ * little-endian encoding (opcode in bits 0-7, dst 8-11, src 12-15, offset 16-31, imm 32-63),
+ * so the interpreter loop fetches an instruction with one array load and takes its fields
+ * apart with shifts. Wide loads keep their 64-bit constant in {@link #wide}.
+ *
+ * <p>{@link #code} has one slot more than the program: a zero word. Opcode 0 is otherwise
+ * only the second slot of a wide load, which no run executes (the validator keeps every jump
+ * off it and inside the program), so only a run falling off the end reaches it and the loop
+ * needs no end check of its own.
  */
 final class DecodedProgram {
-    final int[] opcode;
-    final int[] dst;
-    final int[] src;
-    final int[] offset;
-    final int[] imm;
+    /** The zero sentinel after the last instruction. */
+    static final int FELL_OFF = 0;
+
+    final long[] code;
     final long[] wide;
     final int length;
 
     DecodedProgram(Program program) {
         length = program.size();
-        opcode = new int[length];
-        dst = new int[length];
-        src = new int[length];
-        offset = new int[length];
-        imm = new int[length];
+        code = new long[length + 1];
         wide = new long[length];
         for (int pc = 0; pc < length; pc++) {
             Instruction insn = program.get(pc);
-            opcode[pc] = insn.opcode();
-            dst[pc] = insn.dst();
-            src[pc] = insn.src();
-            offset[pc] = insn.offset();
-            imm[pc] = insn.imm();
+            code[pc] = insn.opcode() & 0xffL
+                | (insn.dst() & 0xfL) << 8
+                | (insn.src() & 0xfL) << 12
+                | (insn.offset() & 0xffffL) << 16
+                | (long) insn.imm() << 32;
             if (insn.isLddw()) {
                 wide[pc] = program.wideImmediate(pc);
             }
         }
+    }
+
+    static int opcode(long insn) {
+        return (int) insn & 0xff;
+    }
+
+    static int dst(long insn) {
+        return (int) insn >>> 8 & 0xf;
+    }
+
+    static int src(long insn) {
+        return (int) insn >>> 12 & 0xf;
+    }
+
+    static int offset(long insn) {
+        return (short) (insn >>> 16);
+    }
+
+    static int imm(long insn) {
+        return (int) (insn >>> 32);
     }
 }

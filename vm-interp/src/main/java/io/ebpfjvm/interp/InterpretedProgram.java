@@ -189,196 +189,200 @@ final class InterpretedProgram implements ExecutableProgram {
         s.stopRequested = false;
         s.budget = stepLimit;
         s.tailCalls = 0;
-        try {
-            return loop(s, code, 0, 0);
-        } catch (EbpfRuntimeException e) {
-            throw e;
-        } catch (EbpfException e) {
-            throw new EbpfRuntimeException(s.pc, e.getMessage(), e);
-        } catch (RuntimeException | StackOverflowError e) {
-            throw new EbpfRuntimeException(s.pc, "internal error: " + e, e);
-        }
+        return loop(s, code, 0, 0);
     }
 
     /**
      * Runs from {@code startPc} in call frame {@code baseFrame} until that frame exits. The
      * entry run starts at frame 0; a {@code bpf_loop} callback runs one frame deeper.
+     * {@link ThreadState#pc} is written only before calls (helpers read it); any other
+     * fault is named from the loop's own counter, which the handler sees at no cost per
+     * instruction.
      */
     private long loop(ThreadState s, DecodedProgram entry, int startPc, int baseFrame) {
         DecodedProgram c = entry;
-        int[] opcodes = c.opcode;
+        long[] code = c.code;
         final long[] r = s.regs;
         final AddressSpace mem = s.memory;
         long budget = s.budget;
         int frame = baseFrame;
         int pc = startPc;
-        while (true) {
-            if (pc >= c.length) {
-                s.pc = c.length - 1;
-                throw new EbpfRuntimeException(c.length - 1, "fell off the end of the program: expected exit or a jump");
-            }
-            if (--budget < 0) {
-                s.budget = 0;
-                throw new EbpfRuntimeException(pc, "step limit of " + stepLimit + " instructions exceeded");
-            }
-            s.pc = pc;
-            int opcode = opcodes[pc];
-            int dst = c.dst[pc];
-            int off = c.offset[pc];
-            switch (cls(opcode)) {
-                case BPF_ALU64 -> {
-                    long src = source(opcode) == BPF_X ? r[c.src[pc]] : c.imm[pc];
-                    r[dst] = alu64(op(opcode), off, c.imm[pc], r[dst], src);
-                    pc++;
+        try {
+            while (true) {
+                if (--budget < 0) {
+                    s.budget = 0;
+                    throw new EbpfRuntimeException(pc, "step limit of " + stepLimit + " instructions exceeded");
                 }
-                case BPF_ALU -> {
-                    long src = source(opcode) == BPF_X ? r[c.src[pc]] : c.imm[pc];
-                    r[dst] = alu32(op(opcode), off, c.imm[pc], source(opcode) == BPF_TO_BE, r[dst], src);
-                    pc++;
-                }
-                case BPF_JMP, BPF_JMP32 -> {
-                    int o = op(opcode);
-                    if (o == BPF_JA) {
-                        pc = opcode == (BPF_JMP32 | BPF_JA) ? pc + 1 + c.imm[pc] : pc + 1 + off;
-                    } else if (o == BPF_EXIT) {
-                        if (frame == baseFrame) {
-                            s.budget = budget;
-                            return r[0];
-                        }
-                        frame--;
-                        System.arraycopy(s.savedRegs, frame * 4, r, 6, 4);
-                        r[R10] = Regions.framePointer(frame);
-                        pc = s.returnPc[frame];
-                    } else if (o == BPF_CALL) {
-                        if (opcode == CALL && c.src[pc] == BPF_PSEUDO_CALL) {
-                            if (frame + 1 >= MAX_CALL_FRAMES) {
-                                throw new EbpfRuntimeException(pc, "call stack too deep: more than "
-                                    + MAX_CALL_FRAMES + " frames");
+                long insn = code[pc];
+                int opcode = DecodedProgram.opcode(insn);
+                int dst = DecodedProgram.dst(insn);
+                int off = DecodedProgram.offset(insn);
+                int imm = DecodedProgram.imm(insn);
+                switch (cls(opcode)) {
+                    case BPF_ALU64 -> {
+                        long src = source(opcode) == BPF_X ? r[DecodedProgram.src(insn)] : imm;
+                        r[dst] = alu64(op(opcode), off, imm, r[dst], src);
+                        pc++;
+                    }
+                    case BPF_ALU -> {
+                        long src = source(opcode) == BPF_X ? r[DecodedProgram.src(insn)] : imm;
+                        r[dst] = alu32(op(opcode), off, imm, source(opcode) == BPF_TO_BE, r[dst], src);
+                        pc++;
+                    }
+                    case BPF_JMP, BPF_JMP32 -> {
+                        int o = op(opcode);
+                        if (o == BPF_JA) {
+                            pc = opcode == (BPF_JMP32 | BPF_JA) ? pc + 1 + imm : pc + 1 + off;
+                        } else if (o == BPF_EXIT) {
+                            if (frame == baseFrame) {
+                                s.budget = budget;
+                                return r[0];
                             }
-                            System.arraycopy(r, 6, s.savedRegs, frame * 4, 4);
-                            s.returnPc[frame] = pc + 1;
-                            frame++;
+                            frame--;
+                            System.arraycopy(s.savedRegs, frame * 4, r, 6, 4);
                             r[R10] = Regions.framePointer(frame);
-                            pc = pc + 1 + c.imm[pc];
-                        } else {
-                            long id = opcode == CALLX ? r[dst] : c.imm[pc];
-                            if (opcode == CALL && c.src[pc] == BPF_PSEUDO_KFUNC_CALL) {
-                                throw new EbpfRuntimeException(pc, "kfunc calls are not supported (btf id " + c.imm[pc] + ")");
-                            }
-                            if (id == HELPER_TAIL_CALL) {
-                                DecodedProgram target = tailCallTarget(s, frame, pc);
-                                if (target != null) {
-                                    // The callee replaces this program: same context in r1, same stack.
-                                    c = target;
-                                    opcodes = c.opcode;
-                                    pc = 0;
+                            pc = s.returnPc[frame];
+                        } else if (o == BPF_CALL) {
+                            s.pc = pc;
+                            if (opcode == CALL && DecodedProgram.src(insn) == BPF_PSEUDO_CALL) {
+                                if (frame + 1 >= MAX_CALL_FRAMES) {
+                                    throw new EbpfRuntimeException(pc, "call stack too deep: more than "
+                                        + MAX_CALL_FRAMES + " frames");
+                                }
+                                System.arraycopy(r, 6, s.savedRegs, frame * 4, 4);
+                                s.returnPc[frame] = pc + 1;
+                                frame++;
+                                r[R10] = Regions.framePointer(frame);
+                                pc = pc + 1 + imm;
+                            } else {
+                                long id = opcode == CALLX ? r[dst] : imm;
+                                if (opcode == CALL && DecodedProgram.src(insn) == BPF_PSEUDO_KFUNC_CALL) {
+                                    throw new EbpfRuntimeException(pc, "kfunc calls are not supported (btf id " + imm + ")");
+                                }
+                                if (id == HELPER_TAIL_CALL) {
+                                    DecodedProgram target = tailCallTarget(s, frame, pc);
+                                    if (target != null) {
+                                        // The callee replaces this program: same context in r1, same stack.
+                                        c = target;
+                                        code = c.code;
+                                        pc = 0;
+                                        continue;
+                                    }
+                                    r[0] = -Errno.ENOENT;
+                                    pc++;
                                     continue;
                                 }
-                                r[0] = -Errno.ENOENT;
-                                pc++;
-                                continue;
-                            }
-                            if (id == HELPER_LOOP) {
-                                s.budget = budget;
-                                r[0] = bpfLoop(s, c, frame, pc);
-                                budget = s.budget;
+                                if (id == HELPER_LOOP) {
+                                    s.budget = budget;
+                                    r[0] = bpfLoop(s, c, frame, pc);
+                                    budget = s.budget;
+                                    if (s.stopRequested) {
+                                        return r[0];
+                                    }
+                                    pc++;
+                                    continue;
+                                }
+                                r[0] = callHelper(s, id, pc);
                                 if (s.stopRequested) {
                                     return r[0];
                                 }
                                 pc++;
-                                continue;
                             }
-                            r[0] = callHelper(s, id, pc);
-                            if (s.stopRequested) {
-                                return r[0];
+                        } else {
+                            long b = source(opcode) == BPF_X ? r[DecodedProgram.src(insn)] : imm;
+                            boolean taken = cls(opcode) == BPF_JMP ? jump64(o, r[dst], b) : jump32(o, r[dst], b);
+                            pc = taken ? pc + 1 + off : pc + 1;
+                        }
+                    }
+                    case BPF_LDX -> {
+                        int size = sizeBytes(opcode);
+                        long address = r[DecodedProgram.src(insn)] + off;
+                        long v;
+                        if (layout != null && Pointers.region(address) == Regions.CONTEXT) {
+                            int at = (int) Pointers.offset(address);
+                            String problem = type.contextProblem(at, size, false);
+                            if (problem != null) {
+                                throw new EbpfRuntimeException(pc, "invalid context load: " + problem);
                             }
-                            pc++;
+                            if ((v = layout.pointerLoad(at, size, s.frame.dataOffset(), s.frame.length())) != Long.MIN_VALUE) {
+                                r[dst] = v;
+                                pc++;
+                                break;
+                            }
                         }
-                    } else {
-                        long b = source(opcode) == BPF_X ? r[c.src[pc]] : c.imm[pc];
-                        boolean taken = cls(opcode) == BPF_JMP ? jump64(o, r[dst], b) : jump32(o, r[dst], b);
-                        pc = taken ? pc + 1 + off : pc + 1;
-                    }
-                }
-                case BPF_LDX -> {
-                    int size = sizeBytes(opcode);
-                    long address = r[c.src[pc]] + off;
-                    long v;
-                    if (layout != null && Pointers.region(address) == Regions.CONTEXT) {
-                        int at = (int) Pointers.offset(address);
-                        String problem = type.contextProblem(at, size, false);
-                        if (problem != null) {
-                            throw new EbpfRuntimeException(pc, "invalid context load: " + problem);
+                        v = mem.load(address, size, pc);
+                        if (mode(opcode) == BPF_MEMSX) {
+                            v = size == 1 ? (byte) v : size == 2 ? (short) v : (int) v;
                         }
-                        if ((v = layout.pointerLoad(at, size, s.frame.dataOffset(), s.frame.length())) != Long.MIN_VALUE) {
-                            r[dst] = v;
-                            pc++;
-                            break;
-                        }
-                    }
-                    v = mem.load(address, size, pc);
-                    if (mode(opcode) == BPF_MEMSX) {
-                        v = size == 1 ? (byte) v : size == 2 ? (short) v : (int) v;
-                    }
-                    r[dst] = v;
-                    pc++;
-                }
-                case BPF_ST -> {
-                    checkContextStore(r[dst] + off, sizeBytes(opcode), pc);
-                    mem.store(r[dst] + off, sizeBytes(opcode), c.imm[pc], pc);
-                    pc++;
-                }
-                case BPF_STX -> {
-                    int src = c.src[pc];
-                    if (mode(opcode) == BPF_ATOMIC) {
-                        int aop = c.imm[pc];
-                        int size = sizeBytes(opcode);
-                        long old = mem.atomic(r[dst] + off, size, aop, r[src], r[0], pc);
-                        if (aop == BPF_CMPXCHG) {
-                            r[0] = old;
-                        } else if ((aop & BPF_FETCH) != 0) {
-                            r[src] = old;
-                        }
-                    } else {
-                        checkContextStore(r[dst] + off, sizeBytes(opcode), pc);
-                        mem.store(r[dst] + off, sizeBytes(opcode), r[src], pc);
-                    }
-                    pc++;
-                }
-                default -> { // BPF_LD
-                    if (opcode == LDDW) {
-                        r[dst] = switch (c.src[pc]) {
-                            case BPF_PSEUDO_NONE -> c.wide[pc];
-                            case BPF_PSEUDO_MAP_FD -> Regions.mapHandle(c.imm[pc]);
-                            case BPF_PSEUDO_MAP_VALUE -> Pointers.make(Regions.mapValues(c.imm[pc]), c.wide[pc] >>> 32);
-                            case BPF_PSEUDO_FUNC -> Pointers.make(Regions.CODE, pc + 1 + c.imm[pc]);
-                            default -> throw new EbpfRuntimeException(pc, "lddw with pseudo source " + c.src[pc]
-                                + " (BTF or map-index reference) is not supported by the interpreter");
-                        };
-                        pc += 2;
-                    } else {
-                        // LD_ABS / LD_IND: big-endian packet load; out of bounds ends the program with 0.
-                        long at = c.imm[pc];
-                        if (mode(opcode) == BPF_IND) {
-                            at = (int) (r[c.src[pc]] + at);
-                        }
-                        int size = sizeBytes(opcode);
-                        // The kernel implements these as a helper call: r1-r5 are clobbered.
-                        // We define them as 0 (the JIT must do the same).
-                        r[1] = r[2] = r[3] = r[4] = r[5] = 0;
-                        if (at < 0 || at + size > mem.length(Regions.PACKET)) {
-                            // Ends the whole run, even from a subprogram or a bpf_loop callback.
-                            s.stopRequested = true;
-                            s.budget = budget;
-                            r[0] = 0;
-                            return 0;
-                        }
-                        long v = mem.load(Pointers.make(Regions.PACKET, at), size, pc);
-                        r[0] = size == 1 ? v : bswap(size * 8, v);
+                        r[dst] = v;
                         pc++;
+                    }
+                    case BPF_ST -> {
+                        checkContextStore(r[dst] + off, sizeBytes(opcode), pc);
+                        mem.store(r[dst] + off, sizeBytes(opcode), imm, pc);
+                        pc++;
+                    }
+                    case BPF_STX -> {
+                        int src = DecodedProgram.src(insn);
+                        if (mode(opcode) == BPF_ATOMIC) {
+                            int aop = imm;
+                            int size = sizeBytes(opcode);
+                            long old = mem.atomic(r[dst] + off, size, aop, r[src], r[0], pc);
+                            if (aop == BPF_CMPXCHG) {
+                                r[0] = old;
+                            } else if ((aop & BPF_FETCH) != 0) {
+                                r[src] = old;
+                            }
+                        } else {
+                            checkContextStore(r[dst] + off, sizeBytes(opcode), pc);
+                            mem.store(r[dst] + off, sizeBytes(opcode), r[src], pc);
+                        }
+                        pc++;
+                    }
+                    default -> { // BPF_LD
+                        if (opcode == DecodedProgram.FELL_OFF) {
+                            throw new EbpfRuntimeException(c.length - 1, "fell off the end of the program: expected exit or a jump");
+                        }
+                        if (opcode == LDDW) {
+                            r[dst] = switch (DecodedProgram.src(insn)) {
+                                case BPF_PSEUDO_NONE -> c.wide[pc];
+                                case BPF_PSEUDO_MAP_FD -> Regions.mapHandle(imm);
+                                case BPF_PSEUDO_MAP_VALUE -> Pointers.make(Regions.mapValues(imm), c.wide[pc] >>> 32);
+                                case BPF_PSEUDO_FUNC -> Pointers.make(Regions.CODE, pc + 1 + imm);
+                                default -> throw new EbpfRuntimeException(pc, "lddw with pseudo source " + DecodedProgram.src(insn)
+                                    + " (BTF or map-index reference) is not supported by the interpreter");
+                            };
+                            pc += 2;
+                        } else {
+                            // LD_ABS / LD_IND: big-endian packet load; out of bounds ends the program with 0.
+                            long at = imm;
+                            if (mode(opcode) == BPF_IND) {
+                                at = (int) (r[DecodedProgram.src(insn)] + at);
+                            }
+                            int size = sizeBytes(opcode);
+                            // The kernel implements these as a helper call: r1-r5 are clobbered.
+                            // We define them as 0 (the JIT must do the same).
+                            r[1] = r[2] = r[3] = r[4] = r[5] = 0;
+                            if (at < 0 || at + size > mem.length(Regions.PACKET)) {
+                                // Ends the whole run, even from a subprogram or a bpf_loop callback.
+                                s.stopRequested = true;
+                                s.budget = budget;
+                                r[0] = 0;
+                                return 0;
+                            }
+                            long v = mem.load(Pointers.make(Regions.PACKET, at), size, pc);
+                            r[0] = size == 1 ? v : bswap(size * 8, v);
+                            pc++;
+                        }
                     }
                 }
             }
+        } catch (EbpfRuntimeException e) {
+            throw e;
+        } catch (EbpfException e) {
+            throw new EbpfRuntimeException(pc, e.getMessage(), e);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new EbpfRuntimeException(pc, "internal error: " + e, e);
         }
     }
 
