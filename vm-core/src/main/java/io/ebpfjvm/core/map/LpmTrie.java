@@ -1,5 +1,8 @@
 package io.ebpfjvm.core.map;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -19,12 +22,16 @@ import java.util.Arrays;
  */
 final class LpmTrie {
     static final int NIL = -1;
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     private final int dataSize;
     private final int maxBits;
     private final int[] prefixLen;
-    private final int[] child0;
-    private final int[] child1;
+    /** The two children of node n at {@code 2n} (0 side) and {@code 2n + 1}: picking one is an index, not a branch. */
+    private final int[] children;
+    /** The first 8 data bytes of each node, big-endian and zero-padded: one compare covers a prefix of up to 64 bits. */
+    private final long[] head;
     /** The value slot of a real node; NIL for an intermediate node. */
     private final int[] valueSlot;
     private final byte[] data;
@@ -39,15 +46,15 @@ final class LpmTrie {
         this.maxBits = dataSize * 8;
         int nodes = Math.max(1, 2 * maxEntries - 1);
         this.prefixLen = new int[nodes];
-        this.child0 = new int[nodes];
-        this.child1 = new int[nodes];
+        this.children = new int[Math.multiplyExact(2, nodes)];
+        this.head = new long[nodes];
         this.valueSlot = new int[nodes];
         this.data = new byte[Math.multiplyExact(nodes, dataSize)];
         this.path = new int[maxBits + 2];
-        Arrays.fill(child1, NIL);
+        Arrays.fill(children, NIL);
         Arrays.fill(valueSlot, NIL);
         for (int n = 0; n < nodes; n++) {
-            child0[n] = n + 1 < nodes ? n + 1 : NIL;
+            children[2 * n] = n + 1 < nodes ? n + 1 : NIL;
         }
     }
 
@@ -68,21 +75,61 @@ final class LpmTrie {
         return (bytes[at + (i >>> 3)] >>> (7 - (i & 7))) & 1;
     }
 
-    /** How many leading bits node {@code n}'s data shares with the key's, counting at most {@code limit}. */
+    /** The first 8 data bytes at {@code at}, big-endian, zero-padded past the data. */
+    private long head(byte[] bytes, int at) {
+        if (dataSize >= 8) {
+            return (long) LONG_BE.get(bytes, at);
+        }
+        long h = 0;
+        int j = 0;
+        if (dataSize >= 4) {
+            h = (long) (int) INT_BE.get(bytes, at) << 32;
+            j = 4;
+        }
+        for (; j < dataSize; j++) {
+            h |= (bytes[at + j] & 0xffL) << (56 - 8 * j);
+        }
+        return h;
+    }
+
+    /**
+     * How many leading bits node {@code n}'s data shares with the key's, counting at most
+     * {@code limit}: one compare of the heads (the key's does not depend on the node, so a
+     * walk reads it once), then, for data longer than 8 bytes, big-endian words.
+     */
     private int common(int n, byte[] key, int keyData, int limit) {
+        long diff = head[n] ^ head(key, keyData);
+        if (diff != 0 || limit <= 64) {
+            return Math.min(limit, Long.numberOfLeadingZeros(diff));
+        }
         int at = n * dataSize;
-        int bits = 0;
-        for (int i = 0; bits < limit; i++, bits += 8) {
-            int diff = (data[at + i] ^ key[keyData + i]) & 0xff;
+        int i = 8;
+        int bits = 64;
+        while (bits < limit) {
+            int left = dataSize - i;
+            int width = left >= 8 ? 8 : left >= 4 ? 4 : 1;
+            diff = switch (width) {
+                case 8 -> (long) LONG_BE.get(data, at + i) ^ (long) LONG_BE.get(key, keyData + i);
+                case 4 -> (long) ((int) INT_BE.get(data, at + i) ^ (int) INT_BE.get(key, keyData + i)) << 32;
+                default -> (long) (data[at + i] ^ key[keyData + i]) << 56;
+            };
             if (diff != 0) {
-                return Math.min(limit, bits + Integer.numberOfLeadingZeros(diff) - 24);
+                return Math.min(limit, bits + Long.numberOfLeadingZeros(diff));
             }
+            i += width;
+            bits += width << 3;
         }
         return limit;
     }
 
+    /** Copies a node's data in (and its head). */
+    private void setData(int n, byte[] src, int srcData) {
+        System.arraycopy(src, srcData, data, n * dataSize, dataSize);
+        head[n] = head(data, n * dataSize);
+    }
+
     private int child(int n, int b) {
-        return b == 0 ? child0[n] : child1[n];
+        return children[2 * n + b];
     }
 
     boolean isReal(int n) {
@@ -153,7 +200,7 @@ final class LpmTrie {
 
     /** Gives real node {@code n} a new value slot (and the key's data bits); returns the old slot. */
     int replaceValue(int n, byte[] key, int offset, int slot) {
-        System.arraycopy(key, offset + 4, data, n * dataSize, dataSize);
+        setData(n, key, offset + 4);
         int old = valueSlot[n];
         valueSlot[n] = slot;
         return old;
@@ -183,7 +230,7 @@ final class LpmTrie {
         }
         if (prefixLen[n] == match) {
             // an intermediate node of exactly this prefix becomes real
-            System.arraycopy(key, keyData, data, n * dataSize, dataSize);
+            setData(n, key, keyData);
             valueSlot[n] = slot;
             return;
         }
@@ -211,18 +258,18 @@ final class LpmTrie {
         }
         int slot = valueSlot[n];
         entries--;
-        if (child0[n] != NIL && child1[n] != NIL) {
+        if (children[2 * n] != NIL && children[2 * n + 1] != NIL) {
             valueSlot[n] = NIL;
             return slot;
         }
         int parent = depth > 0 ? path[depth - 1] : NIL;
-        if (parent != NIL && !isReal(parent) && child0[n] == NIL && child1[n] == NIL) {
+        if (parent != NIL && !isReal(parent) && children[2 * n] == NIL && children[2 * n + 1] == NIL) {
             // n's intermediate parent would be left with one child: the sibling takes its place
-            int sibling = child0[parent] == n ? child1[parent] : child0[parent];
+            int sibling = children[2 * parent] == n ? children[2 * parent + 1] : children[2 * parent];
             swapChild(depth > 1 ? path[depth - 2] : NIL, parent, sibling);
             free(parent);
         } else {
-            swapChild(parent, n, child0[n] != NIL ? child0[n] : child1[n]);
+            swapChild(parent, n, children[2 * n] != NIL ? children[2 * n] : children[2 * n + 1]);
         }
         free(n);
         return slot;
@@ -252,8 +299,8 @@ final class LpmTrie {
             found = NIL;
             for (int n = trail[depth]; depth > 0 && found == NIL; n = trail[--depth]) {
                 int parent = trail[depth - 1];
-                if (child0[parent] == n && child1[parent] != NIL) {
-                    found = leftmost(child1[parent]);
+                if (children[2 * parent] == n && children[2 * parent + 1] != NIL) {
+                    found = leftmost(children[2 * parent + 1]);
                 } else if (isReal(parent)) {
                     found = parent;
                 }
@@ -273,9 +320,9 @@ final class LpmTrie {
         while (n != NIL) {
             if (isReal(n)) {
                 found = n;
-                n = child0[n] != NIL ? child0[n] : child1[n];
+                n = children[2 * n] != NIL ? children[2 * n] : children[2 * n + 1];
             } else {
-                n = child0[n];
+                n = children[2 * n];
             }
         }
         return found;
@@ -283,28 +330,24 @@ final class LpmTrie {
 
     private int newNode(byte[] src, int srcData, int len, int slot) {
         int n = freeNodes;
-        freeNodes = child0[n];
-        System.arraycopy(src, srcData, data, n * dataSize, dataSize);
+        freeNodes = children[2 * n];
+        setData(n, src, srcData);
         prefixLen[n] = len;
-        child0[n] = NIL;
-        child1[n] = NIL;
+        children[2 * n] = NIL;
+        children[2 * n + 1] = NIL;
         valueSlot[n] = slot;
         return n;
     }
 
     private void free(int n) {
         valueSlot[n] = NIL;
-        child1[n] = NIL;
-        child0[n] = freeNodes;
+        children[2 * n + 1] = NIL;
+        children[2 * n] = freeNodes;
         freeNodes = n;
     }
 
     private void setChild(int parent, int side, int n) {
-        if (side == 0) {
-            child0[parent] = n;
-        } else {
-            child1[parent] = n;
-        }
+        children[2 * parent + side] = n;
     }
 
     /** Hangs {@code n} under {@code parent} on {@code side}, or makes it the root. The publishing write. */
@@ -320,10 +363,10 @@ final class LpmTrie {
     private void swapChild(int parent, int old, int n) {
         if (parent == NIL) {
             root = n;
-        } else if (child0[parent] == old) {
-            child0[parent] = n;
+        } else if (children[2 * parent] == old) {
+            children[2 * parent] = n;
         } else {
-            child1[parent] = n;
+            children[2 * parent + 1] = n;
         }
     }
 }

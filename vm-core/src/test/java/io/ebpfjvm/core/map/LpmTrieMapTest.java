@@ -188,6 +188,65 @@ class LpmTrieMapTest {
         checkIteration(m, stored);
     }
 
+    /**
+     * Data of every width the compare takes apart (single bytes, a 4-byte and an 8-byte head,
+     * words past the head): random prefixes with random host bits against a brute-force match.
+     */
+    @Test
+    void prefixesOfEveryDataSizeMatchBruteForce() {
+        for (int size : new int[] {1, 3, 4, 5, 7, 8, 9, 12, 16, 20}) {
+            Random r = new Random(size);
+            int bits = size * 8;
+            BpfMap m = map(MapType.LPM_TRIE, 4 + size, 4, 200, MapFlags.NO_PREALLOC);
+            Map<String, Integer> stored = new HashMap<>();
+            Map<String, byte[]> data = new HashMap<>();
+            for (int i = 0; i < 4000; i++) {
+                // data from a few patterns with a random tail, so prefixes nest and diverge at every depth
+                byte[] d = new byte[size];
+                r.nextBytes(d);
+                byte[] base = new byte[size];
+                new Random(r.nextInt(3)).nextBytes(base);
+                int shared = r.nextInt(size + 1);
+                System.arraycopy(base, 0, d, 0, shared);
+                int len = r.nextInt(bits + 1);
+                if (r.nextInt(3) > 0 && stored.size() < 200) {
+                    String id = len + ":" + bitString(d, len);
+                    assertEquals(0, m.update(sizedKey(len, d), 0, u32(i), 0, BPF_ANY), size + " bytes, op " + i);
+                    stored.put(id, i);
+                    data.put(id, d);
+                } else {
+                    Integer want = null;
+                    int best = -1;
+                    for (Map.Entry<String, byte[]> e : data.entrySet()) {
+                        int l = Integer.parseInt(e.getKey().substring(0, e.getKey().indexOf(':')));
+                        if (l > best && bitString(e.getValue(), l).equals(bitString(d, l))) {
+                            best = l;
+                            want = stored.get(e.getKey());
+                        }
+                    }
+                    int at = m.lookupSlot(sizedKey(bits, d), 0);
+                    assertEquals(want, at < 0 ? null : readU32(m.values(), at), size + " bytes, op " + i);
+                }
+            }
+        }
+    }
+
+    private static String bitString(byte[] d, int len) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < len; i++) {
+            b.append((d[i >>> 3] >>> (7 - (i & 7))) & 1);
+        }
+        return b.toString();
+    }
+
+    private static byte[] sizedKey(int len, byte[] d) {
+        byte[] k = new byte[4 + d.length];
+        k[0] = (byte) len;
+        k[1] = (byte) (len >>> 8);
+        System.arraycopy(d, 0, k, 4, d.length);
+        return k;
+    }
+
     /** Every stored prefix exactly once, and each comes after every longer prefix it contains. */
     private static void checkIteration(BpfMap m, Map<Long, Integer> stored) {
         List<long[]> seen = new ArrayList<>();
