@@ -1,7 +1,10 @@
 package io.ebpfjvm.interp;
 
-import io.ebpfjvm.core.isa.Instruction;
+import io.ebpfjvm.core.isa.InstructionEncoder;
 import io.ebpfjvm.core.isa.Program;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A program as one {@code long} per instruction slot, laid out as the instruction's own
@@ -26,14 +29,11 @@ final class DecodedProgram {
         length = program.size();
         code = new long[length + 1];
         wide = new long[length];
+        // The encoder's bytes, eight at a time: the words are the instructions' encoding by construction.
+        ByteBuffer bytes = ByteBuffer.wrap(InstructionEncoder.encode(program)).order(ByteOrder.LITTLE_ENDIAN);
         for (int pc = 0; pc < length; pc++) {
-            Instruction insn = program.get(pc);
-            code[pc] = insn.opcode() & 0xffL
-                | (insn.dst() & 0xfL) << 8
-                | (insn.src() & 0xfL) << 12
-                | (insn.offset() & 0xffffL) << 16
-                | (long) insn.imm() << 32;
-            if (insn.isLddw()) {
+            code[pc] = bytes.getLong(pc * 8);
+            if (program.get(pc).isLddw()) {
                 wide[pc] = program.wideImmediate(pc);
             }
         }
